@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * The tsgan command line: thin — parse arguments, build a config, call src/node. Every error a user can cause ends
+ * as one line on stderr and a non-zero exit; set TSGAN_DEBUG=1 for the stack.
+ */
+import { Command, CommanderError } from "commander";
+import { sampleCommand } from "./sampleCommand.js";
+import { trainCommand } from "./trainCommand.js";
+
+/** Exit status for errors in what the user gave us (flags, config, data files, run directories). */
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+const USER_ERRORS = new Set(["ConfigError", "DataError", "RunError", "CheckpointError", "BackendError"]);
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("tsgan")
+    .description("generative adversarial networks in TypeScript (Goodfellow et al. 2014)")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .addCommand(trainCommand().exitOverride())
+    .addCommand(sampleCommand().exitOverride());
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE; // commander printed it
+    const { name, message } = error as Error;
+    const line = (message ?? String(error)).split("\n")[0];
+    console.error(USER_ERRORS.has(name) ? `tsgan: ${line}` : `tsgan: ${name}: ${line}`);
+    if (process.env.TSGAN_DEBUG) console.error((error as Error).stack);
+    return USER_ERRORS.has(name) ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,87 @@
+/**
+ * The training progress display: a cli-progress bar on a terminal (step, steps/s, ETA, D and G loss, D(x),
+ * D(G(z))), and on a pipe or CI log one plain line every PLAIN_LINE_INTERVAL_MS instead of redraws.
+ */
+import cliProgress from "cli-progress";
+import type { StepRecord } from "../core/training/algorithm1.js";
+
+const PLAIN_LINE_INTERVAL_MS = 10_000;
+/** Speed is a moving average over this many recent steps, so the ETA reacts to slow phases without jitter. */
+const SPEED_WINDOW = 50;
+
+export interface Progress {
+  update(record: StepRecord): void;
+  stop(): void;
+}
+
+function describe(record: StepRecord): Record<string, string> {
+  return {
+    discriminatorLoss: record.discriminatorLoss.toFixed(3),
+    generatorLoss: record.generatorLoss.toFixed(3),
+    realScore: record.realScore.toFixed(2),
+    fakeScore: record.fakeScore.toFixed(2),
+  };
+}
+
+function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const whole = Math.round(seconds);
+  const minutes = Math.floor(whole / 60);
+  return minutes > 0 ? `${minutes}m${String(whole % 60).padStart(2, "0")}s` : `${whole}s`;
+}
+
+export function createProgress(startStep: number, totalSteps: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const times: number[] = [];
+  let lastStep = startStep;
+  const speed = () => {
+    if (times.length < 2) return 0;
+    return ((times.length - 1) * 1000) / (times[times.length - 1]! - times[0]!);
+  };
+  const track = (record: StepRecord) => {
+    times.push(performance.now());
+    if (times.length > SPEED_WINDOW) times.shift();
+    lastStep = record.step;
+  };
+
+  if (!stream.isTTY) {
+    let lastLine = 0;
+    return {
+      update(record) {
+        track(record);
+        const now = performance.now();
+        if (now - lastLine < PLAIN_LINE_INTERVAL_MS && record.step !== totalSteps) return;
+        lastLine = now;
+        const d = describe(record);
+        const rate = speed();
+        stream.write(
+          `step ${record.step}/${totalSteps} | ${rate.toFixed(1)} steps/s | ETA ${formatSeconds((totalSteps - record.step) / rate)} | ` +
+            `D loss ${d.discriminatorLoss} G loss ${d.generatorLoss} | D(x) ${d.realScore} D(G(z)) ${d.fakeScore}\n`,
+        );
+      },
+      stop() {},
+    };
+  }
+
+  const bar = new cliProgress.SingleBar(
+    {
+      format:
+        "{bar} step {value}/{total} | {rate} steps/s | ETA {etaText} | D loss {discriminatorLoss} G loss {generatorLoss} | D(x) {realScore} D(G(z)) {fakeScore}",
+      hideCursor: true,
+      stream,
+      barsize: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(totalSteps, startStep, { rate: "-", etaText: "?", discriminatorLoss: "-", generatorLoss: "-", realScore: "-", fakeScore: "-" });
+  return {
+    update(record) {
+      track(record);
+      const rate = speed();
+      bar.update(record.step, { ...describe(record), rate: rate.toFixed(1), etaText: formatSeconds((totalSteps - record.step) / rate) });
+    },
+    stop() {
+      bar.update(lastStep);
+      bar.stop();
+    },
+  };
+}

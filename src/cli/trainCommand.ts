@@ -1,0 +1,145 @@
+/**
+ * `tsgan train`: flags → config layers → trainRun. Precedence, later wins:
+ * schema defaults < the dataset's preset < --config file < flags.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { ConfigError, ConfigSchema, DATASET_HINT, mergeConfig, resolveConfig, type Config } from "../core/config.js";
+import { presetFor } from "../core/presets.js";
+import { trainRun } from "../node/train.js";
+import { createProgress, type Progress } from "./progress.js";
+
+function integer(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError("not an integer");
+  return parsed;
+}
+
+function number(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError("not a number");
+  return parsed;
+}
+
+/** Each flag: its config key, its argument and parser. Help text comes from the schema's default and reason. */
+const FLAGS: Array<{ flag: string; key: keyof Config; argument: string; parse?: (value: string) => unknown; choices?: readonly string[] }> = [
+  { flag: "--dataset", key: "dataset", argument: "<name>" },
+  { flag: "--arch", key: "arch", argument: "<arch>", choices: ["mlp", "dcgan"] },
+  { flag: "--loss", key: "loss", argument: "<loss>", choices: ["non-saturating", "minimax"] },
+  { flag: "--discriminator-steps", key: "discriminatorSteps", argument: "<k>", parse: integer },
+  { flag: "--steps", key: "steps", argument: "<n>", parse: integer },
+  { flag: "--batch-size", key: "batchSize", argument: "<m>", parse: integer },
+  { flag: "--latent-dim", key: "latentDim", argument: "<n>", parse: integer },
+  { flag: "--prior", key: "prior", argument: "<prior>", choices: ["uniform", "normal"] },
+  { flag: "--optimizer", key: "optimizer", argument: "<name>", choices: ["adam", "sgd"] },
+  { flag: "--generator-learning-rate", key: "generatorLearningRate", argument: "<rate>", parse: number },
+  { flag: "--discriminator-learning-rate", key: "discriminatorLearningRate", argument: "<rate>", parse: number },
+  { flag: "--beta1", key: "beta1", argument: "<beta>", parse: number },
+  { flag: "--momentum", key: "momentum", argument: "<mu>", parse: number },
+  { flag: "--pretrain-discriminator-steps", key: "pretrainDiscriminatorSteps", argument: "<n>", parse: integer },
+  { flag: "--generator-output", key: "generatorOutput", argument: "<activation>", choices: ["auto", "tanh", "sigmoid", "linear"] },
+  { flag: "--seed", key: "seed", argument: "<n>", parse: integer },
+  { flag: "--sample-every", key: "sampleEvery", argument: "<n>", parse: integer },
+  { flag: "--checkpoint-every", key: "checkpointEvery", argument: "<n>", parse: integer },
+  { flag: "--log-every", key: "logEvery", argument: "<n>", parse: integer },
+  { flag: "--backend", key: "backend", argument: "<name>", choices: ["auto", "native", "wasm", "cpu"] },
+];
+
+function helpFor(key: keyof Config): string {
+  const field = ConfigSchema.shape[key];
+  const fallback = field.parse(undefined) as unknown;
+  return `${field.description ?? ""} (default: ${JSON.stringify(fallback)})`;
+}
+
+function camelToFlag(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/** Reads a --config file: JSON with config keys; a one-line ConfigError on any problem. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new ConfigError(`config file ${path} not found`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message.split("\n")[0]}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Layers defaults, preset, file and flags into one validated config. */
+export function configFromLayers(file: Record<string, unknown> | undefined, flags: Record<string, unknown>): Config {
+  const dataset = (flags.dataset ?? file?.dataset ?? ConfigSchema.shape.dataset.parse(undefined)) as string;
+  return resolveConfig(mergeConfig(presetFor(dataset) as Record<string, unknown>, file, flags));
+}
+
+function defaultOut(config: Config): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  const dataset = config.dataset.replace(/^idx:/, "").replace(/[^A-Za-z0-9_-]+/g, "_").slice(-40);
+  return `runs/${dataset}-${config.arch}-${stamp}`;
+}
+
+export function trainCommand(): Command {
+  const command = new Command("train")
+    .description("train a GAN with Algorithm 1 of Goodfellow et al. (2014) and write a run directory")
+    .option("--config <file>", "JSON config file (keys as in config.json; flags override it)")
+    .option("--out <dir>", "run directory to create (default: runs/<dataset>-<arch>-<time>)")
+    .option("--resume <dir>", "continue the run in <dir> from its latest checkpoint (may change only steps, *-every, backend)");
+  for (const { flag, key, argument, parse, choices } of FLAGS) {
+    const option = new Option(`${flag} ${argument}`, key === "dataset" ? `${DATASET_HINT} (default: "mnist")` : helpFor(key));
+    if (choices) option.choices(choices);
+    if (parse) option.argParser(parse);
+    command.addOption(option);
+  }
+  command.addHelpText(
+    "after",
+    "\nPrecedence: defaults < dataset preset (toys: small MLPs) < --config file < flags. " +
+      "Nested settings (mlp.*, dcgan.*) are set in the config file; see configs/ and docs/config.md.",
+  );
+  command.action(async (options: Record<string, unknown>) => {
+    const flags: Record<string, unknown> = {};
+    for (const { key } of FLAGS) if (options[key] !== undefined) flags[key] = options[key];
+    const resume = options.resume as string | undefined;
+    let stopRequested = false;
+    const onSigint = () => {
+      if (stopRequested) process.exit(130); // a second Ctrl-C: leave now
+      stopRequested = true;
+      process.stderr.write("\ntsgan: stopping after this step and writing a checkpoint (Ctrl-C again to quit now)\n");
+    };
+    process.on("SIGINT", onSigint);
+    let progress: Progress | undefined;
+    try {
+      let runOptions: Parameters<typeof trainRun>[0];
+      if (resume) {
+        if (options.config || options.out) throw new ConfigError("--resume takes its config and directory from the run; drop --config/--out");
+        runOptions = { out: resume, resume: true, overrides: flags };
+      } else {
+        const file = options.config ? readConfigFile(options.config as string) : undefined;
+        const config = configFromLayers(file, flags);
+        runOptions = { out: (options.out as string | undefined) ?? defaultOut(config), config };
+      }
+      const result = await trainRun({
+        ...runOptions,
+        shouldStop: () => stopRequested,
+        onStep: (record, gan) => {
+          progress ??= createProgress(record.step - 1, gan.config.steps);
+          progress.update(record);
+        },
+      });
+      progress?.stop();
+      progress = undefined;
+      const verb = result.state === "done" ? "finished" : "stopped";
+      console.error(`tsgan: ${verb} at step ${result.step} on ${result.backend}; run directory: ${result.run.root}`);
+      if (result.state === "stopped") console.error(`tsgan: continue with: tsgan train --resume ${result.run.root}`);
+    } finally {
+      progress?.stop();
+      process.off("SIGINT", onSigint);
+    }
+  });
+  return command;
+}
+
+export { camelToFlag };

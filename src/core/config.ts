@@ -1,0 +1,130 @@
+/**
+ * The typed configuration of a tsgan run: one schema, every default with its reason (shown by `tsgan train --help`).
+ *
+ * Resolution order, later wins: schema defaults < the dataset's preset (presets.ts) < a --config file < flags.
+ * The fully resolved config is written to the run directory and into every checkpoint.
+ */
+import { z } from "zod";
+import { BACKEND_NAMES } from "./engine/backend.js";
+
+/** A default value and the one-line reason for it, kept together so neither drifts. */
+function why<T extends z.ZodTypeAny>(schema: T, value: z.input<T>, reason: string) {
+  return schema.default(value as never).describe(reason);
+}
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const learningRate = z.number().positive().max(10);
+const probability = z.number().min(0).lt(1);
+const layerSizes = z.array(positiveInt).min(1);
+
+export const DATASET_HINT = "mnist|fashion-mnist|idx:<images-file>|gaussian-1d|mixture-1d|ring-2d|grid-2d";
+
+export const MlpConfigSchema = z
+  .object({
+    generatorHidden: why(layerSizes, [1200, 1200], "the paper's MNIST generator: two ReLU layers of 1200 units"),
+    discriminatorHidden: why(layerSizes, [240, 240], "the paper's MNIST discriminator: two maxout layers of 240"),
+    maxoutPieces: why(positiveInt, 5, "the paper's maxout discriminator used 5 linear pieces per unit"),
+    discriminatorInputDropout: why(probability, 0.2, "the paper dropped 20% of D's input pixels"),
+    discriminatorDropout: why(probability, 0.5, "the paper's dropout on D's hidden maxout units"),
+    generatorBatchNorm: why(z.boolean(), false, "the paper's generator had none; PacGAN's toy nets use it"),
+  })
+  .strict();
+
+export const DcganConfigSchema = z
+  .object({
+    generatorDepth: why(positiveInt, 128, "channels of the first feature map (7×7 for MNIST), as in the benchmark model"),
+    generatorChannels: why(
+      z.array(positiveInt),
+      [64],
+      "one Conv2DTranspose(stride 2) per entry, then the output layer: 7→14→28",
+    ),
+    generatorDropout: why(probability, 0, "BatchNorm already regularises G; seed 001 used 0.4 — set it to compare"),
+    discriminatorChannels: why(layerSizes, [64, 128], "one strided Conv2D per entry: 28→14→7, as in DCGAN"),
+    discriminatorDropout: why(probability, 0.3, "the TF DCGAN tutorial's value: keeps D from overpowering G early"),
+    discriminatorBatchNorm: why(z.boolean(), true, "DCGAN: BatchNorm on every D conv but the first"),
+    kernelSize: why(positiveInt, 4, "4×4 kernels with stride 2 tile the output evenly (no checkerboard)"),
+    leak: why(z.number().min(0).max(1), 0.2, "DCGAN's LeakyReLU slope in D"),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    dataset: why(z.string().min(1), "mnist", `what to learn: ${DATASET_HINT}`),
+    arch: why(z.enum(["mlp", "dcgan"]), "dcgan", "the convolutional nets learn digits in the fewest steps"),
+    loss: why(z.enum(["non-saturating", "minimax"]), "non-saturating", "the paper's advice: strong G gradients early"),
+    steps: why(positiveInt, 2000, "training iterations of Algorithm 1 (each: k D-steps, one G-step)"),
+    batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN"),
+    discriminatorSteps: why(positiveInt, 1, "k in Algorithm 1; the paper used k = 1, the least expensive option"),
+    pretrainDiscriminatorSteps: why(nonNegativeInt, 0, "seed 001 pre-trains D on real vs initial fakes; off by default"),
+    latentDim: why(positiveInt, 100, "dimension of z, 100 as in the paper's successors and DCGAN"),
+    prior: why(z.enum(["uniform", "normal"]), "uniform", "the paper draws z uniformly (here from [-1, 1])"),
+    optimizer: why(z.enum(["adam", "sgd"]), "adam", "Adam(β1 = 0.5) is the DCGAN recipe; sgd = the paper's momentum"),
+    generatorLearningRate: why(learningRate, 2e-4, "DCGAN's Adam rate"),
+    discriminatorLearningRate: why(learningRate, 1e-4, "seed 001: D learns at half G's rate so G keeps a gradient"),
+    beta1: why(probability, 0.5, "DCGAN: 0.9 oscillates, 0.5 stabilises adversarial training"),
+    beta2: why(probability, 0.999, "Adam's default"),
+    momentum: why(probability, 0.5, "the paper's SGD momentum (its code starts at 0.5)"),
+    generatorOutput: why(
+      z.enum(["auto", "tanh", "sigmoid", "linear"]),
+      "auto",
+      "auto matches the data: tanh for images (pixels in [-1, 1]), linear for toys",
+    ),
+    seed: why(nonNegativeInt, 1, "every random draw derives from (seed, step, purpose); same seed, same run"),
+    sampleEvery: why(nonNegativeInt, 250, "a sample grid from the fixed noise every this many steps (0 = only at end)"),
+    checkpointEvery: why(nonNegativeInt, 1000, "a resumable checkpoint every this many steps (0 = only at the end)"),
+    logEvery: why(positiveInt, 10, "metrics.jsonl gets one line every this many steps"),
+    backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
+    mlp: MlpConfigSchema.prefault({}),
+    dcgan: DcganConfigSchema.prefault({}),
+  })
+  .strict();
+
+/** The fully resolved configuration (every default filled in). */
+export type Config = z.output<typeof ConfigSchema>;
+/** What a user writes: any subset, nested sections partial too. */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type MlpConfig = Config["mlp"];
+export type DcganConfig = Config["dcgan"];
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates and fills defaults; any problem becomes a one-line ConfigError naming the key. */
+export function resolveConfig(input: unknown): Config {
+  const result = ConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length ? issue.path.join(".") : "";
+  if (issue.code === "unrecognized_keys") {
+    const key = [where, issue.keys[0]].filter(Boolean).join(".");
+    throw new ConfigError(`config: unknown key "${key}"`);
+  }
+  throw new ConfigError(`config: ${where || "value"}: ${issue.message}`);
+}
+
+/** Deep-merges config layers (plain objects merge key by key; arrays and scalars replace). */
+export function mergeConfig(...layers: Array<Record<string, unknown> | undefined>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      const existing = merged[key];
+      merged[key] =
+        isPlainObject(existing) && isPlainObject(value)
+          ? mergeConfig(existing, value)
+          : value;
+    }
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The reason recorded for a top-level key's default, for help text. */
+export function defaultReason(key: keyof Config): string | undefined {
+  return ConfigSchema.shape[key].description;
+}

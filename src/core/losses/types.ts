@@ -1,0 +1,12 @@
+import type { Scalar, Tensor } from "../engine/tf.js";
+
+export type GeneratorLossName = "minimax" | "non-saturating";
+
+/** A generator objective. On logits: D(x) = σ(l), −log D = softplus(−l), −log(1 − D) = softplus(l). */
+export interface GeneratorLoss {
+  readonly name: GeneratorLossName;
+  /** One line for help text. */
+  readonly description: string;
+  /** The scalar G minimises, from D's logits on G's samples [batch, 1]. */
+  fromLogits(fakeLogits: Tensor): Scalar;
+}

@@ -1,0 +1,246 @@
+/**
+ * The few layers tsgan's networks are made of, on raw TF.js ops.
+ *
+ * Why not tf.layers: its Dropout draws masks from an unseeded (or fixed-seed) generator, its BatchNorm updates
+ * running statistics implicitly, and Keras-style `trainable` flags decide what an optimizer touches. Here every
+ * layer owns explicit variables, the training mode is an argument, dropout masks derive from (seed, step, layer),
+ * and running statistics change only when the caller says so.
+ */
+import { tf, type Tensor, type Variable } from "../engine/tf.js";
+import { hashSeed, Rng } from "../engine/random.js";
+
+/** How a forward pass runs; never implicit. */
+export interface ApplyOptions {
+  /** Training mode: dropout active, BatchNorm normalises with batch statistics. */
+  training: boolean;
+  /** In training mode, fold the batch statistics into BatchNorm's running averages (only in the network's own step). */
+  updateStatistics?: boolean;
+  /** Seed for dropout masks; required when training with dropout (derive it from seed, step and purpose). */
+  seed?: number;
+}
+
+/** Where a network's variables are created, in a fixed order (the order optimizers and checkpoints rely on). */
+export class ParameterStore {
+  /** Trainable variables, by local name ("dense0/kernel"), in creation order. */
+  readonly trainable = new Map<string, Variable>();
+  /** Non-trainable state (BatchNorm running mean and variance), by local name. */
+  readonly statistics = new Map<string, Variable>();
+  private static instances = 0;
+  private readonly prefix: string;
+
+  constructor(
+    readonly networkName: string,
+    private readonly seed: number,
+  ) {
+    // TF.js variable names are global; the instance counter keeps two networks of one name apart.
+    this.prefix = `${networkName}_${ParameterStore.instances++}`;
+  }
+
+  /** A trainable variable initialised from values (already shaped). */
+  add(name: string, shape: number[], values: Float32Array): Variable {
+    this.assertNew(name);
+    const variable = tf.variable(tf.tensor(values, shape), true, `${this.prefix}/${name}`);
+    this.trainable.set(name, variable);
+    return variable;
+  }
+
+  /** A non-trainable state variable filled with a constant. */
+  addStatistic(name: string, shape: number[], fill: number): Variable {
+    this.assertNew(name);
+    const variable = tf.variable(tf.fill(shape, fill), false, `${this.prefix}/${name}`);
+    this.statistics.set(name, variable);
+    return variable;
+  }
+
+  /** An independent random stream per parameter: adding a layer never changes another layer's initial weights. */
+  rng(name: string): Rng {
+    return Rng.derive(this.seed, "init", this.networkName, name);
+  }
+
+  private assertNew(name: string): void {
+    if (this.trainable.has(name) || this.statistics.has(name)) throw new Error(`duplicate parameter name ${name}`);
+  }
+}
+
+export interface Layer {
+  /** Input [batch, ...inShape] → output [batch, ...outShape]. */
+  apply(input: Tensor, options: ApplyOptions): Tensor;
+  /** Output shape without the batch dimension. */
+  readonly outputShape: number[];
+}
+
+/** Weight initialisations, named after their papers. */
+export type Initializer = { kind: "glorot-uniform" } | { kind: "normal"; std: number };
+
+function initialValues(store: ParameterStore, name: string, shape: number[], init: Initializer, fanIn: number, fanOut: number): Float32Array {
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const rng = store.rng(name);
+  if (init.kind === "normal") return rng.fillNormal(values, 0, init.std);
+  const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot & Bengio 2010
+  return rng.fillUniform(values, -limit, limit);
+}
+
+/** x·W + b. Input [batch, inputs] → [batch, units]. */
+export class Dense implements Layer {
+  readonly outputShape: number[];
+  private readonly kernel: Variable;
+  private readonly bias: Variable | null;
+
+  constructor(store: ParameterStore, name: string, inputs: number, units: number, init: Initializer, useBias = true) {
+    this.outputShape = [units];
+    this.kernel = store.add(`${name}/kernel`, [inputs, units], initialValues(store, `${name}/kernel`, [inputs, units], init, inputs, units));
+    this.bias = useBias ? store.add(`${name}/bias`, [units], new Float32Array(units)) : null;
+  }
+
+  apply(input: Tensor): Tensor {
+    const product = tf.matMul(input as tf.Tensor2D, this.kernel as tf.Tensor2D);
+    return this.bias ? tf.add(product, this.bias) : product;
+  }
+}
+
+/** Maxout (Goodfellow et al. 2013): `pieces` linear maps per unit, keep the largest. [batch, inputs] → [batch, units]. */
+export class Maxout implements Layer {
+  readonly outputShape: number[];
+  private readonly linear: Dense;
+
+  constructor(store: ParameterStore, name: string, inputs: number, private readonly units: number, private readonly pieces: number, init: Initializer) {
+    this.outputShape = [units];
+    this.linear = new Dense(store, name, inputs, units * pieces, init);
+  }
+
+  apply(input: Tensor): Tensor {
+    const batch = input.shape[0]!;
+    const pieces = tf.reshape(this.linear.apply(input), [batch, this.units, this.pieces]); // [batch, units, pieces]
+    return tf.max(pieces, 2);
+  }
+}
+
+/** Strided 2-D convolution, 'same' padding. [batch, h, w, inChannels] → [batch, ceil(h/s), ceil(w/s), channels]. */
+export class Conv2D implements Layer {
+  readonly outputShape: number[];
+  private readonly filter: Variable;
+  private readonly bias: Variable | null;
+
+  constructor(store: ParameterStore, name: string, inputShape: number[], channels: number, kernelSize: number, private readonly stride: number, init: Initializer, useBias = true) {
+    const [height, width, inChannels] = inputShape as [number, number, number];
+    this.outputShape = [Math.ceil(height / stride), Math.ceil(width / stride), channels];
+    const shape = [kernelSize, kernelSize, inChannels, channels]; // HWIO
+    this.filter = store.add(`${name}/filter`, shape, initialValues(store, `${name}/filter`, shape, init, kernelSize * kernelSize * inChannels, kernelSize * kernelSize * channels));
+    this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
+  }
+
+  apply(input: Tensor): Tensor {
+    const output = tf.conv2d(input as tf.Tensor4D, this.filter as tf.Tensor4D, this.stride, "same");
+    return this.bias ? tf.add(output, this.bias) : output;
+  }
+}
+
+/** Transposed convolution ('same'): [batch, h, w, inChannels] → [batch, h·s, w·s, channels]. */
+export class Conv2DTranspose implements Layer {
+  readonly outputShape: number[];
+  private readonly filter: Variable;
+  private readonly bias: Variable | null;
+
+  constructor(store: ParameterStore, name: string, inputShape: number[], channels: number, kernelSize: number, private readonly stride: number, init: Initializer, useBias = true) {
+    const [height, width, inChannels] = inputShape as [number, number, number];
+    this.outputShape = [height * stride, width * stride, channels];
+    const shape = [kernelSize, kernelSize, channels, inChannels]; // TF.js layout for conv2dTranspose: [h, w, out, in]
+    this.filter = store.add(`${name}/filter`, shape, initialValues(store, `${name}/filter`, shape, init, kernelSize * kernelSize * inChannels, kernelSize * kernelSize * channels));
+    this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
+  }
+
+  apply(input: Tensor): Tensor {
+    const batch = input.shape[0]!;
+    const [height, width, channels] = this.outputShape as [number, number, number];
+    const output = tf.conv2dTranspose(input as tf.Tensor4D, this.filter as tf.Tensor4D, [batch, height, width, channels], this.stride, "same");
+    return this.bias ? tf.add(output, this.bias) : output;
+  }
+}
+
+/** BatchNorm momentum for running averages: running ← 0.9·running + 0.1·batch (PyTorch's 0.1). */
+export const BATCH_NORM_MOMENTUM = 0.9;
+/** Added to the variance before the square root, as in PyTorch. */
+export const BATCH_NORM_EPSILON = 1e-5;
+
+/** Batch normalisation over every axis but the last (features or channels). */
+export class BatchNorm implements Layer {
+  readonly outputShape: number[];
+  private readonly scale: Variable;
+  private readonly offset: Variable;
+  private readonly runningMean: Variable;
+  private readonly runningVariance: Variable;
+
+  constructor(store: ParameterStore, name: string, shape: number[]) {
+    this.outputShape = shape;
+    const features = shape[shape.length - 1]!;
+    this.scale = store.add(`${name}/scale`, [features], new Float32Array(features).fill(1));
+    this.offset = store.add(`${name}/offset`, [features], new Float32Array(features));
+    this.runningMean = store.addStatistic(`${name}/runningMean`, [features], 0);
+    this.runningVariance = store.addStatistic(`${name}/runningVariance`, [features], 1);
+  }
+
+  apply(input: Tensor, options: ApplyOptions): Tensor {
+    if (!options.training) {
+      return tf.batchNorm(input, this.runningMean, this.runningVariance, this.offset, this.scale, BATCH_NORM_EPSILON);
+    }
+    const axes = input.shape.slice(0, -1).map((_, axis) => axis);
+    const { mean, variance } = tf.moments(input, axes);
+    if (options.updateStatistics) {
+      // Running variance uses the unbiased estimate, as PyTorch does; kept off the gradient tape.
+      const count = input.size / mean.size;
+      const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, BATCH_NORM_MOMENTUM), tf.mul(mean, 1 - BATCH_NORM_MOMENTUM)));
+      this.runningVariance.assign(tf.add(tf.mul(this.runningVariance, BATCH_NORM_MOMENTUM), tf.mul(unbiased, 1 - BATCH_NORM_MOMENTUM)));
+    }
+    return tf.batchNorm(input, mean, variance, this.offset, this.scale, BATCH_NORM_EPSILON);
+  }
+}
+
+/** Inverted dropout: zero a fraction `rate` of units, scale the rest by 1/(1 − rate); identity at inference. */
+export class Dropout implements Layer {
+  constructor(
+    readonly outputShape: number[],
+    private readonly rate: number,
+    private readonly layerIndex: number,
+  ) {}
+
+  apply(input: Tensor, options: ApplyOptions): Tensor {
+    if (!options.training || this.rate === 0) return input;
+    if (options.seed === undefined) throw new Error("dropout in training mode needs ApplyOptions.seed");
+    const uniform = tf.randomUniform(input.shape, 0, 1, "float32", hashSeed(options.seed, this.layerIndex));
+    const keep = tf.cast(tf.greaterEqual(uniform, this.rate), "float32");
+    return tf.mul(input, tf.mul(keep, 1 / (1 - this.rate)));
+  }
+}
+
+/** An element-wise function. */
+export class Activation implements Layer {
+  constructor(
+    readonly outputShape: number[],
+    private readonly fn: (input: Tensor) => Tensor,
+  ) {}
+
+  apply(input: Tensor): Tensor {
+    return this.fn(input);
+  }
+}
+
+/** Reshape the non-batch dimensions. */
+export class Reshape implements Layer {
+  constructor(readonly outputShape: number[]) {}
+
+  apply(input: Tensor): Tensor {
+    return tf.reshape(input, [input.shape[0]!, ...this.outputShape]);
+  }
+}
+
+export const ACTIVATIONS = {
+  relu: (x: Tensor) => tf.relu(x),
+  tanh: (x: Tensor) => tf.tanh(x),
+  sigmoid: (x: Tensor) => tf.sigmoid(x),
+  linear: (x: Tensor) => x,
+} as const;
+
+export function leakyRelu(alpha: number) {
+  return (x: Tensor) => tf.leakyRelu(x, alpha);
+}

@@ -1,0 +1,43 @@
+/**
+ * The paper's multilayer perceptrons (Goodfellow et al. 2014, MNIST): G = ReLU layers and an output matching the
+ * data range; D = maxout layers with dropout and one logit.
+ */
+import type { MlpConfig } from "../config.js";
+import { ACTIVATIONS, Activation, BatchNorm, Dense, Dropout, Maxout, ParameterStore, Reshape, type Initializer, type Layer } from "./layers.js";
+import { Network } from "./network.js";
+import type { OutputActivation } from "./index.js";
+
+const GLOROT: Initializer = { kind: "glorot-uniform" };
+
+/** z [batch, latentDim] → x [batch, ...dataShape]. */
+export function mlpGenerator(config: MlpConfig, latentDim: number, dataShape: number[], output: OutputActivation, seed: number): Network {
+  const store = new ParameterStore("generator", seed);
+  const layers: Layer[] = [];
+  let width = latentDim;
+  config.generatorHidden.forEach((units, index) => {
+    layers.push(new Dense(store, `dense${index}`, width, units, GLOROT));
+    if (config.generatorBatchNorm) layers.push(new BatchNorm(store, `batchNorm${index}`, [units]));
+    layers.push(new Activation([units], ACTIVATIONS.relu));
+    width = units;
+  });
+  const dataSize = dataShape.reduce((a, b) => a * b, 1);
+  layers.push(new Dense(store, "output", width, dataSize, GLOROT));
+  layers.push(new Activation([dataSize], ACTIVATIONS[output]));
+  layers.push(new Reshape(dataShape));
+  return new Network("generator", [latentDim], layers, store);
+}
+
+/** x [batch, ...dataShape] → one logit [batch, 1]. */
+export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: number): Network {
+  const store = new ParameterStore("discriminator", seed);
+  const dataSize = dataShape.reduce((a, b) => a * b, 1);
+  const layers: Layer[] = [new Reshape([dataSize]), new Dropout([dataSize], config.discriminatorInputDropout, 0)];
+  let width = dataSize;
+  config.discriminatorHidden.forEach((units, index) => {
+    layers.push(new Maxout(store, `maxout${index}`, width, units, config.maxoutPieces, GLOROT));
+    layers.push(new Dropout([units], config.discriminatorDropout, index + 1));
+    width = units;
+  });
+  layers.push(new Dense(store, "logit", width, 1, GLOROT));
+  return new Network("discriminator", dataShape, layers, store);
+}

@@ -1,0 +1,176 @@
+/**
+ * Algorithm 1 of Goodfellow et al. 2014: minibatch stochastic gradient training of generative adversarial nets.
+ *
+ *   for number of training iterations do
+ *     for k steps do
+ *       sample m noise samples from p_z, m examples from p_data; update D by ascending its stochastic gradient
+ *     end for
+ *     sample m noise samples from p_z; update G by descending its stochastic gradient
+ *   end for
+ *
+ * Every random draw derives from (seed, iteration, purpose), so a run resumed at iteration s draws what an
+ * uninterrupted run would have drawn there. The loop emits events; it writes nothing itself.
+ */
+import { realBatch } from "../data/batches.js";
+import type { Dataset } from "../data/dataset.js";
+import { hashSeed, Rng } from "../engine/random.js";
+import { tf, type Tensor } from "../engine/tf.js";
+import { Events } from "./events.js";
+import type { Gan } from "./gan.js";
+import { sampleNoise } from "./noise.js";
+import { discriminatorStep, fakeScore, generatorStep, type StepSeeds } from "./steps.js";
+
+/** What one iteration logs (one line of metrics.jsonl). Probabilities are means over the minibatch. */
+export interface StepRecord {
+  /** Iterations completed, counting this one (1-based). */
+  step: number;
+  /** −V(D, G) on the last D minibatch, before its update. */
+  discriminatorLoss: number;
+  /** G's objective on its minibatch, before its update. */
+  generatorLoss: number;
+  /** D(x) on real data (last D step). */
+  realScore: number;
+  /** D(G(z)) in the last D step: before the G step. */
+  fakeScore: number;
+  /** D(G(z)) seen by the G step (after D's update, before G's). */
+  generatorFakeScore: number;
+  /** D(G(z)) for the G step's noise after G's update; computed on logged steps only (else null). */
+  fakeScoreAfter: number | null;
+  discriminatorGradientNorm: number;
+  generatorGradientNorm: number;
+  /** Seconds since training (this process) started. */
+  seconds: number;
+}
+
+export interface TrainingEventMap extends Record<string, unknown> {
+  /** Every iteration. */
+  step: StepRecord;
+  /** The grid's fixed noise is due: at the start, every sampleEvery iterations, at the end. */
+  samples: { step: number };
+  /** A checkpoint is due: every checkpointEvery iterations and at the end. */
+  checkpoint: { step: number };
+}
+
+export class DivergenceError extends Error {
+  override name = "DivergenceError";
+}
+
+export interface TrainOptions {
+  /** Polled after every iteration; true stops the loop cleanly (after a checkpoint). */
+  shouldStop?: () => boolean;
+}
+
+/** Seeds for dropout masks and noise of one purpose at one iteration. */
+function seedsFor(seed: number, step: number, purpose: string, index = 0): StepSeeds {
+  return {
+    generator: hashSeed(seed, step, purpose, index, "dropout/generator"),
+    discriminator: hashSeed(seed, step, purpose, index, "dropout/discriminator"),
+  };
+}
+
+function batchTensor(gan: Gan, values: Float32Array): Tensor {
+  return tf.tensor(values, [values.length / gan.dataShape.reduce((a, b) => a * b, 1), ...gan.dataShape]);
+}
+
+/** Reads the scalars of one iteration with a single download. */
+function readScalars(scalars: Tensor[]): number[] {
+  const stacked = tf.stack(scalars);
+  const values = Array.from(stacked.dataSync());
+  stacked.dispose();
+  tf.dispose(scalars);
+  return values;
+}
+
+/** Yields to the event loop at most this often, so Ctrl-C and the lab's buttons are seen promptly. */
+const YIELD_INTERVAL_MS = 25;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Seed 001's warm-up: D alone on real data vs the initial generator's samples. Runs only before the first iteration.
+ */
+export function pretrainDiscriminator(gan: Gan, dataset: Dataset): void {
+  const { config } = gan;
+  for (let index = 0; index < config.pretrainDiscriminatorSteps; index++) {
+    const real = batchTensor(gan, realBatch(dataset, index, config.batchSize, hashSeed(config.seed, "pretrain")));
+    const noise = sampleNoise(config, config.batchSize, Rng.derive(config.seed, index, "pretrain/noise"));
+    const metrics = discriminatorStep(gan, real, noise, seedsFor(config.seed, index, "pretrain"));
+    tf.dispose([real, noise, metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm]);
+  }
+}
+
+/** Runs Algorithm 1 from `gan.step` to `config.steps`; returns how it ended. */
+export async function trainAlgorithm1(
+  gan: Gan,
+  dataset: Dataset,
+  events: Events<TrainingEventMap>,
+  options: TrainOptions = {},
+): Promise<"done" | "stopped"> {
+  const { config } = gan;
+  const { batchSize, discriminatorSteps, seed } = config;
+  const started = performance.now();
+  let lastYield = started;
+
+  if (gan.step === 0) {
+    pretrainDiscriminator(gan, dataset);
+    await events.emit("samples", { step: 0 });
+  }
+
+  for (let step = gan.step; step < config.steps; step++) {
+    let discriminator: ReturnType<typeof discriminatorStep> | undefined;
+    for (let i = 0; i < discriminatorSteps; i++) {
+      if (discriminator) tf.dispose(Object.values(discriminator));
+      const real = batchTensor(gan, realBatch(dataset, step * discriminatorSteps + i, batchSize, seed));
+      const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, i, "noise/discriminator"));
+      // D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0)
+      discriminator = discriminatorStep(gan, real, noise, seedsFor(seed, step, "discriminator", i));
+      tf.dispose([real, noise]);
+    }
+    const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, "noise/generator"));
+    const generatorSeeds = seedsFor(seed, step, "generator");
+    // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating)
+    const generator = generatorStep(gan, noise, generatorSeeds);
+    gan.step = step + 1;
+
+    const logged = gan.step % config.logEvery === 0 || gan.step === config.steps;
+    const after = logged ? [fakeScore(gan, noise, generatorSeeds)] : [];
+    noise.dispose();
+    const d = discriminator!;
+    const values = readScalars([
+      d.loss, generator.loss, d.realScore, d.fakeScore, generator.fakeScore,
+      d.gradientNorm, generator.gradientNorm, ...after,
+    ]);
+    const [dLoss, gLoss, realScore, dFake, gFake, dNorm, gNorm, afterScore] = values as number[];
+    if (!values.every(Number.isFinite)) {
+      throw new DivergenceError(
+        `non-finite values at step ${gan.step}: D loss ${dLoss}, G loss ${gLoss}, gradient norms D ${dNorm} G ${gNorm}`,
+      );
+    }
+    await events.emit("step", {
+      step: gan.step,
+      discriminatorLoss: dLoss!,
+      generatorLoss: gLoss!,
+      realScore: realScore!,
+      fakeScore: dFake!,
+      generatorFakeScore: gFake!,
+      fakeScoreAfter: afterScore ?? null,
+      discriminatorGradientNorm: dNorm!,
+      generatorGradientNorm: gNorm!,
+      seconds: (performance.now() - started) / 1000,
+    });
+
+    if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
+      await yieldToEventLoop(); // lets a pending Ctrl-C or a lab button set the stop flag
+      lastYield = performance.now();
+    }
+    const last = gan.step === config.steps;
+    const stopping = !last && (options.shouldStop?.() ?? false);
+    if (last || (config.sampleEvery > 0 && gan.step % config.sampleEvery === 0)) {
+      await events.emit("samples", { step: gan.step });
+    }
+    if (last || stopping || (config.checkpointEvery > 0 && gan.step % config.checkpointEvery === 0)) {
+      await events.emit("checkpoint", { step: gan.step });
+    }
+    if (stopping) return "stopped";
+  }
+  return "done";
+}

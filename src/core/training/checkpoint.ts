@@ -1,0 +1,118 @@
+/**
+ * Checkpoints as bytes (isomorphic): a JSON manifest plus one little-endian float32 blob holding G, D (weights and
+ * BatchNorm statistics) and both optimizers' slots. Enough to resume a run exactly; the browser reads the same
+ * format. Writing files (atomically) is the Node layer's job.
+ */
+import type { Config } from "../config.js";
+import { tf, type Tensor } from "../engine/tf.js";
+import type { Gan } from "./gan.js";
+import type { Optimizer } from "./optimizers.js";
+
+export const CHECKPOINT_FORMAT = "tsgan-checkpoint/1";
+
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  /** Offset into the blob, in float32 elements. */
+  offset: number;
+}
+
+export interface CheckpointManifest {
+  format: typeof CHECKPOINT_FORMAT;
+  /** Completed Algorithm-1 iterations. */
+  step: number;
+  /** The fully resolved config the run was trained with. */
+  config: Config;
+  dataShape: number[];
+  optimizerSteps: { generator: number; discriminator: number };
+  tensors: TensorEntry[];
+}
+
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+}
+
+function namedTensors(gan: Gan): { tensors: Array<[string, Tensor]>; owned: Tensor[] } {
+  const generatorState = gan.generatorOptimizer.getState();
+  const discriminatorState = gan.discriminatorOptimizer.getState();
+  const owned = [...generatorState.slots.values(), ...discriminatorState.slots.values()];
+  const tensors: Array<[string, Tensor]> = [
+    ...gan.generator.namedVariables().map(([name, v]): [string, Tensor] => [`generator/${name}`, v]),
+    ...gan.discriminator.namedVariables().map(([name, v]): [string, Tensor] => [`discriminator/${name}`, v]),
+    ...[...generatorState.slots].map(([name, t]): [string, Tensor] => [`generatorOptimizer/${name}`, t]),
+    ...[...discriminatorState.slots].map(([name, t]): [string, Tensor] => [`discriminatorOptimizer/${name}`, t]),
+  ];
+  return { tensors, owned };
+}
+
+/** Serialises everything a resume needs. */
+export function encodeCheckpoint(gan: Gan): { manifest: CheckpointManifest; data: Uint8Array } {
+  const { tensors, owned } = namedTensors(gan);
+  const total = tensors.reduce((sum, [, tensor]) => sum + tensor.size, 0);
+  const blob = new Float32Array(total);
+  const entries: TensorEntry[] = [];
+  let offset = 0;
+  for (const [name, tensor] of tensors) {
+    blob.set(tensor.dataSync() as Float32Array, offset);
+    entries.push({ name, shape: [...tensor.shape], offset });
+    offset += tensor.size;
+  }
+  tf.dispose(owned);
+  return {
+    manifest: {
+      format: CHECKPOINT_FORMAT,
+      step: gan.step,
+      config: gan.config,
+      dataShape: gan.dataShape,
+      optimizerSteps: { generator: gan.generatorOptimizer.step, discriminator: gan.discriminatorOptimizer.step },
+      tensors: entries,
+    },
+    data: new Uint8Array(blob.buffer),
+  };
+}
+
+/** Reads one tensor's values out of a checkpoint blob. */
+export function checkpointValues(manifest: CheckpointManifest, data: Uint8Array, name: string): Float32Array {
+  const entry = manifest.tensors.find((candidate) => candidate.name === name);
+  if (!entry) throw new CheckpointError(`checkpoint has no tensor ${name}`);
+  const size = entry.shape.reduce((a, b) => a * b, 1);
+  const floats = new Float32Array(data.buffer, data.byteOffset, data.byteLength / Float32Array.BYTES_PER_ELEMENT);
+  if (entry.offset + size > floats.length) throw new CheckpointError(`checkpoint data is truncated at ${name}`);
+  return floats.slice(entry.offset, entry.offset + size);
+}
+
+function restoreOptimizer(optimizer: Optimizer, prefix: string, step: number, manifest: CheckpointManifest, data: Uint8Array): void {
+  const slots = new Map<string, Tensor>();
+  for (const entry of manifest.tensors) {
+    if (!entry.name.startsWith(`${prefix}/`)) continue;
+    slots.set(entry.name.slice(prefix.length + 1), tf.tensor(checkpointValues(manifest, data, entry.name), entry.shape));
+  }
+  try {
+    optimizer.setState({ step, slots });
+  } finally {
+    tf.dispose([...slots.values()]);
+  }
+}
+
+/**
+ * Loads a checkpoint into a GAN built from the same config: weights, statistics, optimizer state, step.
+ * With `weightsOnly`, optimizers are left untouched (sampling needs only G).
+ */
+export function restoreCheckpoint(gan: Gan, manifest: CheckpointManifest, data: Uint8Array, options: { weightsOnly?: boolean } = {}): void {
+  if (manifest.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`unknown checkpoint format ${String(manifest.format)}`);
+  if (data.byteLength % Float32Array.BYTES_PER_ELEMENT !== 0) throw new CheckpointError("checkpoint data is truncated");
+  for (const [prefix, network] of [["generator", gan.generator], ["discriminator", gan.discriminator]] as const) {
+    for (const [name, variable] of network.namedVariables()) {
+      const values = checkpointValues(manifest, data, `${prefix}/${name}`);
+      if (values.length !== variable.size) {
+        throw new CheckpointError(`checkpoint tensor ${prefix}/${name} has ${values.length} values, the model needs ${variable.size}`);
+      }
+      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
+    }
+  }
+  if (!options.weightsOnly) {
+    restoreOptimizer(gan.generatorOptimizer, "generatorOptimizer", manifest.optimizerSteps.generator, manifest, data);
+    restoreOptimizer(gan.discriminatorOptimizer, "discriminatorOptimizer", manifest.optimizerSteps.discriminator, manifest, data);
+  }
+  gan.step = manifest.step;
+}

@@ -1,0 +1,161 @@
+/**
+ * Adam and SGD with momentum, each bound to an explicit list of variables (one network's).
+ *
+ * Written out rather than taken from tf.train because (1) an optimizer here can only ever touch the variables it was
+ * given, (2) its whole state is a named list of tensors plus a step count, saved and restored exactly, and (3) Adam's
+ * bias corrections are computed from the step count in float64 (tf.train.adam multiplies running β powers in
+ * float32, which drifts from a resumed run's pow(β, t) in the last bits — resume would not be bit-identical).
+ */
+import type { Config } from "../config.js";
+import { tf, type Tensor, type Variable } from "../engine/tf.js";
+
+/** Adam's ε, added to √v̂ as in PyTorch. */
+export const ADAM_EPSILON = 1e-8;
+
+export interface OptimizerState {
+  /** Updates applied so far. */
+  step: number;
+  /** Slot tensors by name, e.g. "dense0/kernel/m". */
+  slots: Map<string, Tensor>;
+}
+
+export interface Optimizer {
+  readonly kind: "adam" | "sgd";
+  /** Applies one update; `gradients[i]` belongs to `variables[i]`. Disposes nothing it was given. */
+  apply(gradients: Tensor[]): void;
+  /** Number of updates applied. */
+  readonly step: number;
+  /** Copies of the state (caller disposes). */
+  getState(): OptimizerState;
+  /** Restores a state saved by getState (copies its tensors). */
+  setState(state: OptimizerState): void;
+  dispose(): void;
+}
+
+interface Slot {
+  name: string;
+  variable: Variable;
+}
+
+abstract class SlottedOptimizer implements Optimizer {
+  abstract readonly kind: "adam" | "sgd";
+  protected steps = 0;
+  /** slotsByVariable[i][j]: the j-th slot of variables[i]. */
+  protected readonly slotsByVariable: Slot[][];
+
+  constructor(
+    protected readonly variables: Variable[],
+    protected readonly names: string[],
+    slotNames: string[],
+  ) {
+    this.slotsByVariable = variables.map((variable, index) =>
+      slotNames.map((slot) => ({
+        name: `${names[index]}/${slot}`,
+        variable: tf.variable(tf.zerosLike(variable), false),
+      })),
+    );
+  }
+
+  get step(): number {
+    return this.steps;
+  }
+
+  abstract apply(gradients: Tensor[]): void;
+
+  protected checkGradients(gradients: Tensor[]): void {
+    if (gradients.length !== this.variables.length) {
+      throw new Error(`optimizer got ${gradients.length} gradients for ${this.variables.length} variables`);
+    }
+  }
+
+  getState(): OptimizerState {
+    const slots = new Map<string, Tensor>();
+    for (const slot of this.slotsByVariable.flat()) slots.set(slot.name, tf.clone(slot.variable));
+    return { step: this.steps, slots };
+  }
+
+  setState(state: OptimizerState): void {
+    for (const slot of this.slotsByVariable.flat()) {
+      const saved = state.slots.get(slot.name);
+      if (!saved) throw new Error(`optimizer state has no slot ${slot.name}`);
+      if (saved.size !== slot.variable.size) throw new Error(`optimizer slot ${slot.name} has the wrong size`);
+      slot.variable.assign(tf.reshape(saved, slot.variable.shape));
+    }
+    this.steps = state.step;
+  }
+
+  dispose(): void {
+    for (const slot of this.slotsByVariable.flat()) slot.variable.dispose();
+  }
+}
+
+/** Adam (Kingma & Ba 2015): m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − α·m̂ / (√v̂ + ε). */
+export class Adam extends SlottedOptimizer {
+  readonly kind = "adam" as const;
+
+  constructor(
+    variables: Variable[],
+    names: string[],
+    private readonly learningRate: number,
+    private readonly beta1: number,
+    private readonly beta2: number,
+  ) {
+    super(variables, names, ["m", "v"]);
+  }
+
+  apply(gradients: Tensor[]): void {
+    this.checkGradients(gradients);
+    const t = this.steps + 1;
+    const firstCorrection = 1 - this.beta1 ** t; // float64 on the JS side
+    const secondCorrection = Math.sqrt(1 - this.beta2 ** t);
+    tf.tidy(() => {
+      gradients.forEach((gradient, index) => {
+        const [m, v] = this.slotsByVariable[index]! as [Slot, Slot];
+        const variable = this.variables[index]!;
+        const newM = tf.add(tf.mul(m.variable, this.beta1), tf.mul(gradient, 1 - this.beta1));
+        const newV = tf.add(tf.mul(v.variable, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+        m.variable.assign(newM);
+        v.variable.assign(newV);
+        // θ ← θ − (α / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
+        const denominator = tf.add(tf.div(tf.sqrt(newV), secondCorrection), ADAM_EPSILON);
+        variable.assign(tf.sub(variable, tf.mul(tf.div(newM, denominator), this.learningRate / firstCorrection)));
+      });
+    });
+    this.steps = t;
+  }
+}
+
+/** SGD with momentum, as in the paper's code: u ← μ·u − α·g; θ ← θ + u. */
+export class MomentumSgd extends SlottedOptimizer {
+  readonly kind = "sgd" as const;
+
+  constructor(
+    variables: Variable[],
+    names: string[],
+    private readonly learningRate: number,
+    private readonly momentum: number,
+  ) {
+    super(variables, names, ["velocity"]);
+  }
+
+  apply(gradients: Tensor[]): void {
+    this.checkGradients(gradients);
+    tf.tidy(() => {
+      gradients.forEach((gradient, index) => {
+        const [velocity] = this.slotsByVariable[index]! as [Slot];
+        const variable = this.variables[index]!;
+        const newVelocity = tf.sub(tf.mul(velocity.variable, this.momentum), tf.mul(gradient, this.learningRate));
+        velocity.variable.assign(newVelocity);
+        variable.assign(tf.add(variable, newVelocity));
+      });
+    });
+    this.steps += 1;
+  }
+}
+
+/** The optimizer the config asks for, bound to one network's variables. */
+export function createOptimizer(config: Config, variables: Variable[], names: string[], learningRate: number): Optimizer {
+  return config.optimizer === "adam"
+    ? new Adam(variables, names, learningRate, config.beta1, config.beta2)
+    : new MomentumSgd(variables, names, learningRate, config.momentum);
+}

@@ -1,0 +1,63 @@
+/**
+ * Pictures of a generator: an image grid (PNG) for image data, real-vs-generated plots (SVG) for toy data.
+ * G runs in inference mode (BatchNorm with running statistics, no dropout), from the prior it was trained with.
+ */
+import type { Dataset } from "../../core/data/dataset.js";
+import { PIXEL_RANGES } from "../../core/data/dataset.js";
+import type { ToyDistribution } from "../../core/data/toys.js";
+import { Rng } from "../../core/engine/random.js";
+import { tf, type Tensor } from "../../core/engine/tf.js";
+import { infer } from "../../core/models/network.js";
+import { pixelRangeFor, resolveOutputActivation } from "../../core/models/index.js";
+import type { Gan } from "../../core/training/gan.js";
+import { writeFileAtomic } from "../visual/files.js";
+import { histogram1dSvg, scatter2dSvg } from "../visual/plots.js";
+import { writeImageGrid } from "../visual/png.js";
+
+/** Real samples drawn for toy plots, and the resolution of density / D(x) curves. */
+const TOY_REAL_SAMPLES = 2000;
+const CURVE_POINTS = 200;
+
+/** Generates G(z) for the given noise [count, latentDim] → values [count, ...dataShape]. */
+export function generate(gan: Gan, noise: Tensor): Float32Array {
+  const output = infer(gan.generator, noise);
+  const values = output.dataSync() as Float32Array;
+  output.dispose();
+  return values;
+}
+
+/** Writes the picture for `noise`: a PNG grid for images, an SVG plot for toys. Returns the path written. */
+export async function writeSamplePicture(gan: Gan, dataset: Dataset, noise: Tensor, path: string, title: string): Promise<string> {
+  const values = generate(gan, noise);
+  const count = noise.shape[0]!;
+  if (dataset.kind === "images") {
+    const range = PIXEL_RANGES[pixelRangeFor(resolveOutputActivation(gan.config, true))];
+    await writeImageGrid(path, values, { count, height: dataset.height, width: dataset.width, channels: dataset.channels }, {
+      valueRange: [range.low, range.high],
+    });
+    return path;
+  }
+  await writeFileAtomic(path, await toyPlotSvg(gan, dataset.distribution, values, title));
+  return path;
+}
+
+/** Real vs generated for a toy: a 2-D scatter, or 1-D histograms with the exact p_data and D(x). */
+export async function toyPlotSvg(gan: Gan, distribution: ToyDistribution, generated: Float32Array, title: string): Promise<string> {
+  const real = distribution.sample(TOY_REAL_SAMPLES, Rng.derive(gan.config.seed, "plot/real"));
+  const { low, high } = distribution.bounds;
+  if (distribution.dimension === 2) {
+    return scatter2dSvg({ real, generated, bounds: { low: [low[0]!, low[1]!], high: [high[0]!, high[1]!] }, title });
+  }
+  const x = Array.from({ length: CURVE_POINTS }, (_, i) => low[0]! + ((high[0]! - low[0]!) * i) / (CURVE_POINTS - 1));
+  const scores = tf.tidy(() => tf.sigmoid(gan.discriminator.apply(tf.tensor2d(x, [x.length, 1]), { training: false })));
+  const discriminator = Array.from(scores.dataSync());
+  scores.dispose();
+  return histogram1dSvg({
+    real,
+    generated,
+    density: { x, y: x.map((point) => distribution.density([point])) },
+    discriminator: { x, y: discriminator },
+    bounds: [low[0]!, high[0]!],
+    title,
+  });
+}

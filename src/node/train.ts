@@ -1,0 +1,135 @@
+/**
+ * `trainRun(config, out)`: everything `tsgan train` does, as a library call (flax's train_and_evaluate shape).
+ * Core trains; this file subscribes to its events and writes the run directory.
+ */
+import { join } from "node:path";
+import { type Config, ConfigError, mergeConfig, resolveConfig } from "../core/config.js";
+import { dataShape, type Dataset } from "../core/data/dataset.js";
+import { isToyDistributionName } from "../core/data/toys.js";
+import { pixelRangeFor, resolveOutputActivation } from "../core/models/index.js";
+import { DivergenceError, trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../core/training/algorithm1.js";
+import { encodeCheckpoint, restoreCheckpoint } from "../core/training/checkpoint.js";
+import { Events } from "../core/training/events.js";
+import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
+import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
+import { loadDataset } from "./datasets.js";
+import { selectBackend } from "./engine/select.js";
+import { RunDirectory, stepName, type RunStatus } from "./run/runDirectory.js";
+import { writeSamplePicture } from "./run/samples.js";
+import { writeFileAtomic } from "./visual/files.js";
+import { lossCurvesSvg } from "./visual/plots.js";
+
+/** Keys a resumed run may change; anything else would make the checkpoint describe a different model. */
+export const RESUMABLE_OVERRIDES: ReadonlySet<string> = new Set(["steps", "sampleEvery", "checkpointEvery", "logEvery", "backend"]);
+
+/** Generated points in each toy plot (real points: as many, drawn fresh). */
+const TOY_PLOT_SAMPLES = 1000;
+
+export interface TrainRunOptions {
+  /** Run directory to create (new run) — or, with `resume`, to continue. */
+  out: string;
+  /** The resolved config of a new run; ignored when resuming (the run's own config.json is used). */
+  config?: Config;
+  /** Continue the run in `out` from its latest checkpoint. */
+  resume?: boolean;
+  /** With `resume`: config keys to change (only RESUMABLE_OVERRIDES). */
+  overrides?: Record<string, unknown>;
+  /** Called after every iteration (progress bars). */
+  onStep?: (record: StepRecord, gan: Gan) => void;
+  /** One-line messages for the user. */
+  log?: (line: string) => void;
+  /** Polled between iterations; true stops after a checkpoint. */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainRunResult {
+  state: "done" | "stopped";
+  step: number;
+  backend: string;
+  run: RunDirectory;
+}
+
+/** Reads the config stored in a run and applies the allowed overrides. */
+async function resumedConfig(run: RunDirectory, overrides: Record<string, unknown>): Promise<Config> {
+  for (const key of Object.keys(overrides)) {
+    if (!RESUMABLE_OVERRIDES.has(key)) {
+      throw new ConfigError(`config: ${key} cannot change when resuming (allowed: ${[...RESUMABLE_OVERRIDES].join(", ")})`);
+    }
+  }
+  return resolveConfig(mergeConfig((await run.readConfig()) as Record<string, unknown>, overrides));
+}
+
+export function loadDatasetFor(config: Config, split: "train" | "test" = "train"): Dataset {
+  const isImage = !isToyDistributionName(config.dataset);
+  return loadDataset(config.dataset, { split, pixelRange: pixelRangeFor(resolveOutputActivation(config, isImage)) });
+}
+
+export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  let run: RunDirectory;
+  let config: Config;
+  if (options.resume) {
+    run = await RunDirectory.open(options.out);
+    config = await resumedConfig(run, options.overrides ?? {});
+  } else {
+    if (!options.config) throw new ConfigError("config: missing");
+    config = options.config;
+    run = await RunDirectory.create(options.out, config); // refuses to overwrite an existing run
+  }
+  const dataset = loadDatasetFor(config);
+  const shape = dataShape(dataset);
+  const backend = await selectBackend(config.backend, log);
+  const gan = createGan(config, shape);
+  try {
+    if (options.resume) {
+      const { manifest, tensors } = await run.readCheckpoint();
+      restoreCheckpoint(gan, manifest, tensors);
+      await run.truncateMetrics(gan.step);
+      await run.writeConfig(config);
+      log(`tsgan: resuming ${run.root} at step ${gan.step} of ${config.steps}`);
+    }
+    return await trainInto(run, gan, dataset, backend, options);
+  } finally {
+    disposeGan(gan);
+  }
+}
+
+async function trainInto(run: RunDirectory, gan: Gan, dataset: Dataset, backend: string, options: TrainRunOptions): Promise<TrainRunResult> {
+  const { config } = gan;
+  const events = new Events<TrainingEventMap>();
+  // Toy plots need enough generated points to show the distribution; image grids show 8×8.
+  const noise = fixedNoise(config, dataset.kind === "toy" ? TOY_PLOT_SAMPLES : FIXED_NOISE_COUNT);
+  const status = (state: RunStatus["state"], extra: Partial<RunStatus> = {}) =>
+    run.writeStatus({ state, step: gan.step, steps: config.steps, backend, ...extra });
+  let lastCheckpoint: string | undefined;
+
+  events.on("step", async (record) => {
+    if (record.step % config.logEvery === 0 || record.step === config.steps) await run.appendMetrics(record);
+    options.onStep?.(record, gan);
+  });
+  events.on("samples", async ({ step }) => {
+    const name = stepName(step);
+    const path = dataset.kind === "images" ? join(run.samplesDir, `${name}.png`) : join(run.samplesDir, `${name}.svg`);
+    await writeSamplePicture(gan, dataset, noise, path, `${config.dataset}, step ${step}`);
+  });
+  events.on("checkpoint", async ({ step }) => {
+    const { manifest, data } = encodeCheckpoint(gan);
+    await run.writeCheckpoint(manifest, data);
+    lastCheckpoint = stepName(step);
+    await writeFileAtomic(join(run.plotsDir, "losses.svg"), await lossCurvesSvg(await run.readMetrics()));
+    await status("running", { lastCheckpoint });
+  });
+
+  await status("running");
+  try {
+    const state = await trainAlgorithm1(gan, dataset, events, options.shouldStop ? { shouldStop: options.shouldStop } : {});
+    await status(state, state === "stopped" ? { lastCheckpoint, message: "interrupted; resume with --resume" } : { lastCheckpoint });
+    return { state, step: gan.step, backend, run };
+  } catch (error) {
+    const why = error instanceof DivergenceError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+    await status("failed", { message: `${why}${lastCheckpoint ? `; last good checkpoint ${lastCheckpoint}` : ""}`, ...(lastCheckpoint ? { lastCheckpoint } : {}) });
+    throw error;
+  } finally {
+    noise.dispose();
+  }
+}
