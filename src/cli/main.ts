@@ -13,12 +13,16 @@ const EXIT_FAILURE = 1;
 const USER_ERRORS = new Set(["ConfigError", "DataError", "RunError", "CheckpointError", "BackendError"]);
 
 export async function main(argv: string[]): Promise<number> {
+  const output = {
+    outputError: (text: string, write: (text: string) => void) => write(`tsgan: ${text.replace(/^error: /, "")}`),
+  };
   const program = new Command("tsgan")
     .description("generative adversarial networks in TypeScript (Goodfellow et al. 2014)")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
-    .addCommand(trainCommand().exitOverride())
-    .addCommand(sampleCommand().exitOverride());
+    .configureOutput(output)
+    .addCommand(trainCommand().exitOverride().configureOutput(output))
+    .addCommand(sampleCommand().exitOverride().configureOutput(output));
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -30,7 +30,11 @@ function formatSeconds(seconds: number): string {
   return minutes > 0 ? `${minutes}m${String(whole % 60).padStart(2, "0")}s` : `${whole}s`;
 }
 
-export function createProgress(startStep: number, totalSteps: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(
+  startStep: number,
+  totalSteps: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   const times: number[] = [];
   let lastStep = startStep;
   const speed = () => {
@@ -72,12 +76,23 @@ export function createProgress(startStep: number, totalSteps: number, stream: No
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(totalSteps, startStep, { rate: "-", etaText: "?", discriminatorLoss: "-", generatorLoss: "-", realScore: "-", fakeScore: "-" });
+  bar.start(totalSteps, startStep, {
+    rate: "-",
+    etaText: "?",
+    discriminatorLoss: "-",
+    generatorLoss: "-",
+    realScore: "-",
+    fakeScore: "-",
+  });
   return {
     update(record) {
       track(record);
       const rate = speed();
-      bar.update(record.step, { ...describe(record), rate: rate.toFixed(1), etaText: formatSeconds((totalSteps - record.step) / rate) });
+      bar.update(record.step, {
+        ...describe(record),
+        rate: rate.toFixed(1),
+        etaText: formatSeconds((totalSteps - record.step) / rate),
+      });
     },
     stop() {
       bar.update(lastStep);

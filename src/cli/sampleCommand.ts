@@ -37,29 +37,41 @@ export function sampleCommand(): Command {
     .option("--checkpoint <step>", "checkpoint step (default: the latest)", nonNegativeInteger)
     .option("--count <n>", "number of samples", positiveInteger, 64)
     .option("--seed <n>", "noise seed (default: random, printed so the grid can be reproduced)", nonNegativeInteger)
-    .option("--out <file>", "output file: .png for images, .svg for toys (default: <run>/samples/sample_<step>.png|svg)")
+    .option(
+      "--out <file>",
+      "output file: .png for images, .svg for toys (default: <run>/samples/sample_<step>.png|svg)",
+    )
     .option("--backend <name>", "auto|native|wasm|cpu", "auto")
-    .action(async (options: { run: string; checkpoint?: number; count: number; seed?: number; out?: string; backend: string }) => {
-      const run = await RunDirectory.open(options.run);
-      const { manifest, tensors } = await run.readCheckpoint(options.checkpoint);
-      const config = resolveConfig(manifest.config);
-      const dataset = loadDatasetFor(config);
-      const extension = dataset.kind === "images" ? ".png" : ".svg";
-      const out = options.out ?? join(run.samplesDir, `sample_${stepName(manifest.step)}${extension}`);
-      if (extname(out).toLowerCase() !== extension) {
-        throw new RunError(`--out ${out}: this run's samples are written as ${extension} files`);
-      }
-      await selectBackend(options.backend as never);
-      const gan = createGan(config, dataShape(dataset));
-      try {
-        restoreCheckpoint(gan, manifest, tensors, { weightsOnly: true });
-        const seed = options.seed ?? Math.floor(Math.random() * MAX_RANDOM_SEED);
-        const noise = sampleNoise(config, options.count, Rng.derive(seed, "sample"));
-        await writeSamplePicture(gan, dataset, noise, out, `${config.dataset}, step ${manifest.step}, seed ${seed}`);
-        noise.dispose();
-        console.error(`tsgan: wrote ${options.count} samples from step ${manifest.step} (seed ${seed}) to ${out}`);
-      } finally {
-        disposeGan(gan);
-      }
-    });
+    .action(
+      async (options: {
+        run: string;
+        checkpoint?: number;
+        count: number;
+        seed?: number;
+        out?: string;
+        backend: string;
+      }) => {
+        const run = await RunDirectory.open(options.run);
+        const { manifest, tensors } = await run.readCheckpoint(options.checkpoint);
+        const config = resolveConfig(manifest.config);
+        const dataset = loadDatasetFor(config);
+        const extension = dataset.kind === "images" ? ".png" : ".svg";
+        const out = options.out ?? join(run.samplesDir, `sample_${stepName(manifest.step)}${extension}`);
+        if (extname(out).toLowerCase() !== extension) {
+          throw new RunError(`--out ${out}: this run's samples are written as ${extension} files`);
+        }
+        await selectBackend(options.backend as never);
+        const gan = createGan(config, dataShape(dataset));
+        try {
+          restoreCheckpoint(gan, manifest, tensors, { weightsOnly: true });
+          const seed = options.seed ?? Math.floor(Math.random() * MAX_RANDOM_SEED);
+          const noise = sampleNoise(config, options.count, Rng.derive(seed, "sample"));
+          await writeSamplePicture(gan, dataset, noise, out, `${config.dataset}, step ${manifest.step}, seed ${seed}`);
+          noise.dispose();
+          console.error(`tsgan: wrote ${options.count} samples from step ${manifest.step} (seed ${seed}) to ${out}`);
+        } finally {
+          disposeGan(gan);
+        }
+      },
+    );
 }

@@ -22,7 +22,13 @@ function number(value: string): number {
 }
 
 /** Each flag: its config key, its argument and parser. Help text comes from the schema's default and reason. */
-const FLAGS: Array<{ flag: string; key: keyof Config; argument: string; parse?: (value: string) => unknown; choices?: readonly string[] }> = [
+const FLAGS: Array<{
+  flag: string;
+  key: keyof Config;
+  argument: string;
+  parse?: (value: string) => unknown;
+  choices?: readonly string[];
+}> = [
   { flag: "--dataset", key: "dataset", argument: "<name>" },
   { flag: "--arch", key: "arch", argument: "<arch>", choices: ["mlp", "dcgan"] },
   { flag: "--loss", key: "loss", argument: "<loss>", choices: ["non-saturating", "minimax"] },
@@ -37,7 +43,12 @@ const FLAGS: Array<{ flag: string; key: keyof Config; argument: string; parse?: 
   { flag: "--beta1", key: "beta1", argument: "<beta>", parse: number },
   { flag: "--momentum", key: "momentum", argument: "<mu>", parse: number },
   { flag: "--pretrain-discriminator-steps", key: "pretrainDiscriminatorSteps", argument: "<n>", parse: integer },
-  { flag: "--generator-output", key: "generatorOutput", argument: "<activation>", choices: ["auto", "tanh", "sigmoid", "linear"] },
+  {
+    flag: "--generator-output",
+    key: "generatorOutput",
+    argument: "<activation>",
+    choices: ["auto", "tanh", "sigmoid", "linear"],
+  },
   { flag: "--seed", key: "seed", argument: "<n>", parse: integer },
   { flag: "--sample-every", key: "sampleEvery", argument: "<n>", parse: integer },
   { flag: "--checkpoint-every", key: "checkpointEvery", argument: "<n>", parse: integer },
@@ -78,7 +89,10 @@ export function configFromLayers(file: Record<string, unknown> | undefined, flag
 
 function defaultOut(config: Config): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  const dataset = config.dataset.replace(/^idx:/, "").replace(/[^A-Za-z0-9_-]+/g, "_").slice(-40);
+  const dataset = config.dataset
+    .replace(/^idx:/, "")
+    .replace(/[^A-Za-z0-9_-]+/g, "_")
+    .slice(-40);
   return `runs/${dataset}-${config.arch}-${stamp}`;
 }
 
@@ -87,9 +101,15 @@ export function trainCommand(): Command {
     .description("train a GAN with Algorithm 1 of Goodfellow et al. (2014) and write a run directory")
     .option("--config <file>", "JSON config file (keys as in config.json; flags override it)")
     .option("--out <dir>", "run directory to create (default: runs/<dataset>-<arch>-<time>)")
-    .option("--resume <dir>", "continue the run in <dir> from its latest checkpoint (may change only steps, *-every, backend)");
+    .option(
+      "--resume <dir>",
+      "continue the run in <dir> from its latest checkpoint (may change only steps, *-every, backend)",
+    );
   for (const { flag, key, argument, parse, choices } of FLAGS) {
-    const option = new Option(`${flag} ${argument}`, key === "dataset" ? `${DATASET_HINT} (default: "mnist")` : helpFor(key));
+    const option = new Option(
+      `${flag} ${argument}`,
+      key === "dataset" ? `${DATASET_HINT} (default: "mnist")` : helpFor(key),
+    );
     if (choices) option.choices(choices);
     if (parse) option.argParser(parse);
     command.addOption(option);
@@ -114,7 +134,8 @@ export function trainCommand(): Command {
     try {
       let runOptions: Parameters<typeof trainRun>[0];
       if (resume) {
-        if (options.config || options.out) throw new ConfigError("--resume takes its config and directory from the run; drop --config/--out");
+        if (options.config || options.out)
+          throw new ConfigError("--resume takes its config and directory from the run; drop --config/--out");
         runOptions = { out: resume, resume: true, overrides: flags };
       } else {
         const file = options.config ? readConfigFile(options.config as string) : undefined;

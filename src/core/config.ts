@@ -33,7 +33,11 @@ export const MlpConfigSchema = z
 
 export const DcganConfigSchema = z
   .object({
-    generatorDepth: why(positiveInt, 128, "channels of the first feature map (7×7 for MNIST), as in the benchmark model"),
+    generatorDepth: why(
+      positiveInt,
+      128,
+      "channels of the first feature map (7×7 for MNIST), as in the benchmark model",
+    ),
     generatorChannels: why(
       z.array(positiveInt),
       [64],
@@ -56,7 +60,11 @@ export const ConfigSchema = z
     steps: why(positiveInt, 2000, "training iterations of Algorithm 1 (each: k D-steps, one G-step)"),
     batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN"),
     discriminatorSteps: why(positiveInt, 1, "k in Algorithm 1; the paper used k = 1, the least expensive option"),
-    pretrainDiscriminatorSteps: why(nonNegativeInt, 0, "seed 001 pre-trains D on real vs initial fakes; off by default"),
+    pretrainDiscriminatorSteps: why(
+      nonNegativeInt,
+      0,
+      "seed 001 pre-trains D on real vs initial fakes; off by default",
+    ),
     latentDim: why(positiveInt, 100, "dimension of z, 100 as in the paper's successors and DCGAN"),
     prior: why(z.enum(["uniform", "normal"]), "uniform", "the paper draws z uniformly (here from [-1, 1])"),
     optimizer: why(z.enum(["adam", "sgd"]), "adam", "Adam(β1 = 0.5) is the DCGAN recipe; sgd = the paper's momentum"),
@@ -111,10 +119,7 @@ export function mergeConfig(...layers: Array<Record<string, unknown> | undefined
     if (!layer) continue;
     for (const [key, value] of Object.entries(layer)) {
       const existing = merged[key];
-      merged[key] =
-        isPlainObject(existing) && isPlainObject(value)
-          ? mergeConfig(existing, value)
-          : value;
+      merged[key] = isPlainObject(existing) && isPlainObject(value) ? mergeConfig(existing, value) : value;
     }
   }
   return merged;

@@ -7,7 +7,12 @@ import { type Config, ConfigError, mergeConfig, resolveConfig } from "../core/co
 import { dataShape, type Dataset } from "../core/data/dataset.js";
 import { isToyDistributionName } from "../core/data/toys.js";
 import { pixelRangeFor, resolveOutputActivation } from "../core/models/index.js";
-import { DivergenceError, trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../core/training/algorithm1.js";
+import {
+  DivergenceError,
+  trainAlgorithm1,
+  type StepRecord,
+  type TrainingEventMap,
+} from "../core/training/algorithm1.js";
 import { encodeCheckpoint, restoreCheckpoint } from "../core/training/checkpoint.js";
 import { Events } from "../core/training/events.js";
 import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
@@ -20,7 +25,13 @@ import { writeFileAtomic } from "./visual/files.js";
 import { lossCurvesSvg } from "./visual/plots.js";
 
 /** Keys a resumed run may change; anything else would make the checkpoint describe a different model. */
-export const RESUMABLE_OVERRIDES: ReadonlySet<string> = new Set(["steps", "sampleEvery", "checkpointEvery", "logEvery", "backend"]);
+export const RESUMABLE_OVERRIDES: ReadonlySet<string> = new Set([
+  "steps",
+  "sampleEvery",
+  "checkpointEvery",
+  "logEvery",
+  "backend",
+]);
 
 /** Generated points in each toy plot (real points: as many, drawn fresh). */
 const TOY_PLOT_SAMPLES = 1000;
@@ -53,7 +64,9 @@ export interface TrainRunResult {
 async function resumedConfig(run: RunDirectory, overrides: Record<string, unknown>): Promise<Config> {
   for (const key of Object.keys(overrides)) {
     if (!RESUMABLE_OVERRIDES.has(key)) {
-      throw new ConfigError(`config: ${key} cannot change when resuming (allowed: ${[...RESUMABLE_OVERRIDES].join(", ")})`);
+      throw new ConfigError(
+        `config: ${key} cannot change when resuming (allowed: ${[...RESUMABLE_OVERRIDES].join(", ")})`,
+      );
     }
   }
   return resolveConfig(mergeConfig((await run.readConfig()) as Record<string, unknown>, overrides));
@@ -66,27 +79,24 @@ export function loadDatasetFor(config: Config, split: "train" | "test" = "train"
 
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const log = options.log ?? ((line: string) => console.error(line));
-  let run: RunDirectory;
-  let config: Config;
-  if (options.resume) {
-    run = await RunDirectory.open(options.out);
-    config = await resumedConfig(run, options.overrides ?? {});
-  } else {
-    if (!options.config) throw new ConfigError("config: missing");
-    config = options.config;
-    run = await RunDirectory.create(options.out, config); // refuses to overwrite an existing run
-  }
+  const existing = options.resume ? await RunDirectory.open(options.out) : undefined;
+  const config = existing ? await resumedConfig(existing, options.overrides ?? {}) : options.config;
+  if (!config) throw new ConfigError("config: missing");
+  // Everything that can reject the config (dataset, backend, model shapes) runs before a new run directory exists.
   const dataset = loadDatasetFor(config);
-  const shape = dataShape(dataset);
   const backend = await selectBackend(config.backend, log);
-  const gan = createGan(config, shape);
+  const gan = createGan(config, dataShape(dataset));
   try {
-    if (options.resume) {
+    let run: RunDirectory;
+    if (existing) {
+      run = existing;
       const { manifest, tensors } = await run.readCheckpoint();
       restoreCheckpoint(gan, manifest, tensors);
       await run.truncateMetrics(gan.step);
       await run.writeConfig(config);
       log(`tsgan: resuming ${run.root} at step ${gan.step} of ${config.steps}`);
+    } else {
+      run = await RunDirectory.create(options.out, config); // refuses to overwrite an existing run
     }
     return await trainInto(run, gan, dataset, backend, options);
   } finally {
@@ -94,7 +104,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
 }
 
-async function trainInto(run: RunDirectory, gan: Gan, dataset: Dataset, backend: string, options: TrainRunOptions): Promise<TrainRunResult> {
+async function trainInto(
+  run: RunDirectory,
+  gan: Gan,
+  dataset: Dataset,
+  backend: string,
+  options: TrainRunOptions,
+): Promise<TrainRunResult> {
   const { config } = gan;
   const events = new Events<TrainingEventMap>();
   // Toy plots need enough generated points to show the distribution; image grids show 8×8.
@@ -122,12 +138,24 @@ async function trainInto(run: RunDirectory, gan: Gan, dataset: Dataset, backend:
 
   await status("running");
   try {
-    const state = await trainAlgorithm1(gan, dataset, events, options.shouldStop ? { shouldStop: options.shouldStop } : {});
-    await status(state, state === "stopped" ? { lastCheckpoint, message: "interrupted; resume with --resume" } : { lastCheckpoint });
+    const state = await trainAlgorithm1(
+      gan,
+      dataset,
+      events,
+      options.shouldStop ? { shouldStop: options.shouldStop } : {},
+    );
+    await status(
+      state,
+      state === "stopped" ? { lastCheckpoint, message: "interrupted; resume with --resume" } : { lastCheckpoint },
+    );
     return { state, step: gan.step, backend, run };
   } catch (error) {
-    const why = error instanceof DivergenceError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
-    await status("failed", { message: `${why}${lastCheckpoint ? `; last good checkpoint ${lastCheckpoint}` : ""}`, ...(lastCheckpoint ? { lastCheckpoint } : {}) });
+    const why =
+      error instanceof DivergenceError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+    await status("failed", {
+      message: `${why}${lastCheckpoint ? `; last good checkpoint ${lastCheckpoint}` : ""}`,
+      ...(lastCheckpoint ? { lastCheckpoint } : {}),
+    });
     throw error;
   } finally {
     noise.dispose();

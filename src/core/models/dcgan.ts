@@ -32,7 +32,9 @@ const STRIDE = 2;
 /** Checks that an image of this shape can be produced by the generator's stride-2 stack; returns the start size. */
 export function dcganStartSize(config: DcganConfig, dataShape: number[]): [number, number] {
   if (dataShape.length !== 3) {
-    throw new ConfigError(`config: arch: dcgan needs images [height, width, channels]; this dataset has shape [${dataShape}] (use --arch mlp)`);
+    throw new ConfigError(
+      `config: arch: dcgan needs images [height, width, channels]; this dataset has shape [${dataShape}] (use --arch mlp)`,
+    );
   }
   const upsamplings = config.generatorChannels.length + 1;
   const factor = STRIDE ** upsamplings;
@@ -46,7 +48,13 @@ export function dcganStartSize(config: DcganConfig, dataShape: number[]): [numbe
 }
 
 /** z [batch, latentDim] → images [batch, height, width, channels]. */
-export function dcganGenerator(config: DcganConfig, latentDim: number, dataShape: number[], output: OutputActivation, seed: number): Network {
+export function dcganGenerator(
+  config: DcganConfig,
+  latentDim: number,
+  dataShape: number[],
+  output: OutputActivation,
+  seed: number,
+): Network {
   const [startHeight, startWidth] = dcganStartSize(config, dataShape);
   const store = new ParameterStore("generator", seed);
   const denseUnits = startHeight * startWidth * config.generatorDepth;
@@ -59,9 +67,21 @@ export function dcganGenerator(config: DcganConfig, latentDim: number, dataShape
   ];
   let shape = [startHeight, startWidth, config.generatorDepth];
   config.generatorChannels.forEach((channels, index) => {
-    const upsample = new Conv2DTranspose(store, `deconv${index}`, shape, channels, config.kernelSize, STRIDE, DCGAN_INIT);
+    const upsample = new Conv2DTranspose(
+      store,
+      `deconv${index}`,
+      shape,
+      channels,
+      config.kernelSize,
+      STRIDE,
+      DCGAN_INIT,
+    );
     shape = upsample.outputShape;
-    layers.push(upsample, new BatchNorm(store, `batchNorm${index + 1}`, shape), new Activation(shape, ACTIVATIONS.relu));
+    layers.push(
+      upsample,
+      new BatchNorm(store, `batchNorm${index + 1}`, shape),
+      new Activation(shape, ACTIVATIONS.relu),
+    );
   });
   const imageChannels = dataShape[2]!;
   const outputLayer = new Conv2DTranspose(store, "output", shape, imageChannels, config.kernelSize, STRIDE, DCGAN_INIT);

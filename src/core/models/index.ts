@@ -19,7 +19,9 @@ export function resolveOutputActivation(config: Config, isImage: boolean): Outpu
     throw new ConfigError("config: generatorOutput: images need a bounded output (tanh or sigmoid), not linear");
   }
   if (!isImage && output !== "linear") {
-    throw new ConfigError(`config: generatorOutput: ${output} cannot reach toy data outside its range; use linear or auto`);
+    throw new ConfigError(
+      `config: generatorOutput: ${output} cannot reach toy data outside its range; use linear or auto`,
+    );
   }
   return output;
 }

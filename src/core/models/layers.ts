@@ -72,7 +72,14 @@ export interface Layer {
 /** Weight initialisations, named after their papers. */
 export type Initializer = { kind: "glorot-uniform" } | { kind: "normal"; std: number };
 
-function initialValues(store: ParameterStore, name: string, shape: number[], init: Initializer, fanIn: number, fanOut: number): Float32Array {
+function initialValues(
+  store: ParameterStore,
+  name: string,
+  shape: number[],
+  init: Initializer,
+  fanIn: number,
+  fanOut: number,
+): Float32Array {
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
   const rng = store.rng(name);
   if (init.kind === "normal") return rng.fillNormal(values, 0, init.std);
@@ -88,7 +95,11 @@ export class Dense implements Layer {
 
   constructor(store: ParameterStore, name: string, inputs: number, units: number, init: Initializer, useBias = true) {
     this.outputShape = [units];
-    this.kernel = store.add(`${name}/kernel`, [inputs, units], initialValues(store, `${name}/kernel`, [inputs, units], init, inputs, units));
+    this.kernel = store.add(
+      `${name}/kernel`,
+      [inputs, units],
+      initialValues(store, `${name}/kernel`, [inputs, units], init, inputs, units),
+    );
     this.bias = useBias ? store.add(`${name}/bias`, [units], new Float32Array(units)) : null;
   }
 
@@ -103,7 +114,14 @@ export class Maxout implements Layer {
   readonly outputShape: number[];
   private readonly linear: Dense;
 
-  constructor(store: ParameterStore, name: string, inputs: number, private readonly units: number, private readonly pieces: number, init: Initializer) {
+  constructor(
+    store: ParameterStore,
+    name: string,
+    inputs: number,
+    private readonly units: number,
+    private readonly pieces: number,
+    init: Initializer,
+  ) {
     this.outputShape = [units];
     this.linear = new Dense(store, name, inputs, units * pieces, init);
   }
@@ -121,11 +139,31 @@ export class Conv2D implements Layer {
   private readonly filter: Variable;
   private readonly bias: Variable | null;
 
-  constructor(store: ParameterStore, name: string, inputShape: number[], channels: number, kernelSize: number, private readonly stride: number, init: Initializer, useBias = true) {
+  constructor(
+    store: ParameterStore,
+    name: string,
+    inputShape: number[],
+    channels: number,
+    kernelSize: number,
+    private readonly stride: number,
+    init: Initializer,
+    useBias = true,
+  ) {
     const [height, width, inChannels] = inputShape as [number, number, number];
     this.outputShape = [Math.ceil(height / stride), Math.ceil(width / stride), channels];
     const shape = [kernelSize, kernelSize, inChannels, channels]; // HWIO
-    this.filter = store.add(`${name}/filter`, shape, initialValues(store, `${name}/filter`, shape, init, kernelSize * kernelSize * inChannels, kernelSize * kernelSize * channels));
+    this.filter = store.add(
+      `${name}/filter`,
+      shape,
+      initialValues(
+        store,
+        `${name}/filter`,
+        shape,
+        init,
+        kernelSize * kernelSize * inChannels,
+        kernelSize * kernelSize * channels,
+      ),
+    );
     this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
   }
 
@@ -141,18 +179,44 @@ export class Conv2DTranspose implements Layer {
   private readonly filter: Variable;
   private readonly bias: Variable | null;
 
-  constructor(store: ParameterStore, name: string, inputShape: number[], channels: number, kernelSize: number, private readonly stride: number, init: Initializer, useBias = true) {
+  constructor(
+    store: ParameterStore,
+    name: string,
+    inputShape: number[],
+    channels: number,
+    kernelSize: number,
+    private readonly stride: number,
+    init: Initializer,
+    useBias = true,
+  ) {
     const [height, width, inChannels] = inputShape as [number, number, number];
     this.outputShape = [height * stride, width * stride, channels];
     const shape = [kernelSize, kernelSize, channels, inChannels]; // TF.js layout for conv2dTranspose: [h, w, out, in]
-    this.filter = store.add(`${name}/filter`, shape, initialValues(store, `${name}/filter`, shape, init, kernelSize * kernelSize * inChannels, kernelSize * kernelSize * channels));
+    this.filter = store.add(
+      `${name}/filter`,
+      shape,
+      initialValues(
+        store,
+        `${name}/filter`,
+        shape,
+        init,
+        kernelSize * kernelSize * inChannels,
+        kernelSize * kernelSize * channels,
+      ),
+    );
     this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
   }
 
   apply(input: Tensor): Tensor {
     const batch = input.shape[0]!;
     const [height, width, channels] = this.outputShape as [number, number, number];
-    const output = tf.conv2dTranspose(input as tf.Tensor4D, this.filter as tf.Tensor4D, [batch, height, width, channels], this.stride, "same");
+    const output = tf.conv2dTranspose(
+      input as tf.Tensor4D,
+      this.filter as tf.Tensor4D,
+      [batch, height, width, channels],
+      this.stride,
+      "same",
+    );
     return this.bias ? tf.add(output, this.bias) : output;
   }
 }
@@ -189,8 +253,12 @@ export class BatchNorm implements Layer {
       // Running variance uses the unbiased estimate, as PyTorch does; kept off the gradient tape.
       const count = input.size / mean.size;
       const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, BATCH_NORM_MOMENTUM), tf.mul(mean, 1 - BATCH_NORM_MOMENTUM)));
-      this.runningVariance.assign(tf.add(tf.mul(this.runningVariance, BATCH_NORM_MOMENTUM), tf.mul(unbiased, 1 - BATCH_NORM_MOMENTUM)));
+      this.runningMean.assign(
+        tf.add(tf.mul(this.runningMean, BATCH_NORM_MOMENTUM), tf.mul(mean, 1 - BATCH_NORM_MOMENTUM)),
+      );
+      this.runningVariance.assign(
+        tf.add(tf.mul(this.runningVariance, BATCH_NORM_MOMENTUM), tf.mul(unbiased, 1 - BATCH_NORM_MOMENTUM)),
+      );
     }
     return tf.batchNorm(input, mean, variance, this.offset, this.scale, BATCH_NORM_EPSILON);
   }

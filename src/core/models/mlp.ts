@@ -3,14 +3,31 @@
  * data range; D = maxout layers with dropout and one logit.
  */
 import type { MlpConfig } from "../config.js";
-import { ACTIVATIONS, Activation, BatchNorm, Dense, Dropout, Maxout, ParameterStore, Reshape, type Initializer, type Layer } from "./layers.js";
+import {
+  ACTIVATIONS,
+  Activation,
+  BatchNorm,
+  Dense,
+  Dropout,
+  Maxout,
+  ParameterStore,
+  Reshape,
+  type Initializer,
+  type Layer,
+} from "./layers.js";
 import { Network } from "./network.js";
 import type { OutputActivation } from "./index.js";
 
 const GLOROT: Initializer = { kind: "glorot-uniform" };
 
 /** z [batch, latentDim] → x [batch, ...dataShape]. */
-export function mlpGenerator(config: MlpConfig, latentDim: number, dataShape: number[], output: OutputActivation, seed: number): Network {
+export function mlpGenerator(
+  config: MlpConfig,
+  latentDim: number,
+  dataShape: number[],
+  output: OutputActivation,
+  seed: number,
+): Network {
   const store = new ParameterStore("generator", seed);
   const layers: Layer[] = [];
   let width = latentDim;

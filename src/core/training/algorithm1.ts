@@ -136,8 +136,14 @@ export async function trainAlgorithm1(
     noise.dispose();
     const d = discriminator!;
     const values = readScalars([
-      d.loss, generator.loss, d.realScore, d.fakeScore, generator.fakeScore,
-      d.gradientNorm, generator.gradientNorm, ...after,
+      d.loss,
+      generator.loss,
+      d.realScore,
+      d.fakeScore,
+      generator.fakeScore,
+      d.gradientNorm,
+      generator.gradientNorm,
+      ...after,
     ]);
     const [dLoss, gLoss, realScore, dFake, gFake, dNorm, gNorm, afterScore] = values as number[];
     if (!values.every(Number.isFinite)) {

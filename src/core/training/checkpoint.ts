@@ -81,11 +81,20 @@ export function checkpointValues(manifest: CheckpointManifest, data: Uint8Array,
   return floats.slice(entry.offset, entry.offset + size);
 }
 
-function restoreOptimizer(optimizer: Optimizer, prefix: string, step: number, manifest: CheckpointManifest, data: Uint8Array): void {
+function restoreOptimizer(
+  optimizer: Optimizer,
+  prefix: string,
+  step: number,
+  manifest: CheckpointManifest,
+  data: Uint8Array,
+): void {
   const slots = new Map<string, Tensor>();
   for (const entry of manifest.tensors) {
     if (!entry.name.startsWith(`${prefix}/`)) continue;
-    slots.set(entry.name.slice(prefix.length + 1), tf.tensor(checkpointValues(manifest, data, entry.name), entry.shape));
+    slots.set(
+      entry.name.slice(prefix.length + 1),
+      tf.tensor(checkpointValues(manifest, data, entry.name), entry.shape),
+    );
   }
   try {
     optimizer.setState({ step, slots });
@@ -98,21 +107,38 @@ function restoreOptimizer(optimizer: Optimizer, prefix: string, step: number, ma
  * Loads a checkpoint into a GAN built from the same config: weights, statistics, optimizer state, step.
  * With `weightsOnly`, optimizers are left untouched (sampling needs only G).
  */
-export function restoreCheckpoint(gan: Gan, manifest: CheckpointManifest, data: Uint8Array, options: { weightsOnly?: boolean } = {}): void {
-  if (manifest.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`unknown checkpoint format ${String(manifest.format)}`);
+export function restoreCheckpoint(
+  gan: Gan,
+  manifest: CheckpointManifest,
+  data: Uint8Array,
+  options: { weightsOnly?: boolean } = {},
+): void {
+  if (manifest.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointError(`unknown checkpoint format ${String(manifest.format)}`);
   if (data.byteLength % Float32Array.BYTES_PER_ELEMENT !== 0) throw new CheckpointError("checkpoint data is truncated");
-  for (const [prefix, network] of [["generator", gan.generator], ["discriminator", gan.discriminator]] as const) {
+  for (const [prefix, network] of [
+    ["generator", gan.generator],
+    ["discriminator", gan.discriminator],
+  ] as const) {
     for (const [name, variable] of network.namedVariables()) {
       const values = checkpointValues(manifest, data, `${prefix}/${name}`);
       if (values.length !== variable.size) {
-        throw new CheckpointError(`checkpoint tensor ${prefix}/${name} has ${values.length} values, the model needs ${variable.size}`);
+        throw new CheckpointError(
+          `checkpoint tensor ${prefix}/${name} has ${values.length} values, the model needs ${variable.size}`,
+        );
       }
       tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
     }
   }
   if (!options.weightsOnly) {
     restoreOptimizer(gan.generatorOptimizer, "generatorOptimizer", manifest.optimizerSteps.generator, manifest, data);
-    restoreOptimizer(gan.discriminatorOptimizer, "discriminatorOptimizer", manifest.optimizerSteps.discriminator, manifest, data);
+    restoreOptimizer(
+      gan.discriminatorOptimizer,
+      "discriminatorOptimizer",
+      manifest.optimizerSteps.discriminator,
+      manifest,
+      data,
+    );
   }
   gan.step = manifest.step;
 }

@@ -30,7 +30,12 @@ export function createGan(config: Config, dataShape: number[]): Gan {
     dataShape,
     generator,
     discriminator,
-    generatorOptimizer: createOptimizer(config, generator.parameters, generator.parameterNames, config.generatorLearningRate),
+    generatorOptimizer: createOptimizer(
+      config,
+      generator.parameters,
+      generator.parameterNames,
+      config.generatorLearningRate,
+    ),
     discriminatorOptimizer: createOptimizer(
       config,
       discriminator.parameters,

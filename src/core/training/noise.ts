@@ -14,7 +14,9 @@ export const FIXED_NOISE_COUNT = 64;
 /** z ~ p_z as a plain array [count, latentDim]. */
 export function noiseValues(prior: Config["prior"], count: number, latentDim: number, rng: Rng): Float32Array {
   const values = new Float32Array(count * latentDim);
-  return prior === "uniform" ? rng.fillUniform(values, UNIFORM_PRIOR_RANGE[0], UNIFORM_PRIOR_RANGE[1]) : rng.fillNormal(values);
+  return prior === "uniform"
+    ? rng.fillUniform(values, UNIFORM_PRIOR_RANGE[0], UNIFORM_PRIOR_RANGE[1])
+    : rng.fillNormal(values);
 }
 
 /** z ~ p_z as a tensor [count, latentDim]. */

@@ -154,7 +154,12 @@ export class MomentumSgd extends SlottedOptimizer {
 }
 
 /** The optimizer the config asks for, bound to one network's variables. */
-export function createOptimizer(config: Config, variables: Variable[], names: string[], learningRate: number): Optimizer {
+export function createOptimizer(
+  config: Config,
+  variables: Variable[],
+  names: string[],
+  learningRate: number,
+): Optimizer {
   return config.optimizer === "adam"
     ? new Adam(variables, names, learningRate, config.beta1, config.beta2)
     : new MomentumSgd(variables, names, learningRate, config.momentum);

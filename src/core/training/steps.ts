@@ -106,7 +106,11 @@ export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds): Genera
 export function fakeScore(gan: Gan, noise: Tensor, seeds: StepSeeds): Scalar {
   return tf.tidy(() => {
     const fake = gan.generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator });
-    const logits = gan.discriminator.apply(fake, { training: true, updateStatistics: false, seed: seeds.discriminator });
+    const logits = gan.discriminator.apply(fake, {
+      training: true,
+      updateStatistics: false,
+      seed: seeds.discriminator,
+    });
     return tf.mean(tf.sigmoid(logits)) as Scalar;
   });
 }

@@ -17,7 +17,10 @@ export const NATIVE_ENGINE_HINT = "for the fast native engine: apt-get install -
  * Selects a backend; with `auto`, passing over the native engine prints one line saying how to get it.
  * Returns the backend's name.
  */
-export async function selectBackend(requested: BackendName, log: (line: string) => void = console.error): Promise<string> {
+export async function selectBackend(
+  requested: BackendName,
+  log: (line: string) => void = console.error,
+): Promise<string> {
   const { name, skipped } = await useBackend(requested);
   if (requested === "auto" && name !== "native" && skipped.some((reason) => reason.startsWith("native"))) {
     log(`tsgan: using the ${name} backend (${NATIVE_ENGINE_HINT})`);

@@ -47,12 +47,24 @@ export function stepName(step: number): string {
 export class RunDirectory {
   constructor(readonly root: string) {}
 
-  get configPath() { return join(this.root, "config.json"); }
-  get metricsPath() { return join(this.root, "metrics.jsonl"); }
-  get statusPath() { return join(this.root, "status.json"); }
-  get samplesDir() { return join(this.root, "samples"); }
-  get plotsDir() { return join(this.root, "plots"); }
-  get checkpointsDir() { return join(this.root, "checkpoints"); }
+  get configPath() {
+    return join(this.root, "config.json");
+  }
+  get metricsPath() {
+    return join(this.root, "metrics.jsonl");
+  }
+  get statusPath() {
+    return join(this.root, "status.json");
+  }
+  get samplesDir() {
+    return join(this.root, "samples");
+  }
+  get plotsDir() {
+    return join(this.root, "plots");
+  }
+  get checkpointsDir() {
+    return join(this.root, "checkpoints");
+  }
 
   checkpointDir(step: number): string {
     return join(this.checkpointsDir, stepName(step));
@@ -112,7 +124,10 @@ export class RunDirectory {
   }
 
   async writeStatus(status: Omit<RunStatus, "updatedAt">): Promise<void> {
-    await writeFileAtomic(this.statusPath, `${JSON.stringify({ ...status, updatedAt: new Date().toISOString() }, null, 2)}\n`);
+    await writeFileAtomic(
+      this.statusPath,
+      `${JSON.stringify({ ...status, updatedAt: new Date().toISOString() }, null, 2)}\n`,
+    );
   }
 
   async readStatus(): Promise<RunStatus | null> {

@@ -27,14 +27,25 @@ export function generate(gan: Gan, noise: Tensor): Float32Array {
 }
 
 /** Writes the picture for `noise`: a PNG grid for images, an SVG plot for toys. Returns the path written. */
-export async function writeSamplePicture(gan: Gan, dataset: Dataset, noise: Tensor, path: string, title: string): Promise<string> {
+export async function writeSamplePicture(
+  gan: Gan,
+  dataset: Dataset,
+  noise: Tensor,
+  path: string,
+  title: string,
+): Promise<string> {
   const values = generate(gan, noise);
   const count = noise.shape[0]!;
   if (dataset.kind === "images") {
     const range = PIXEL_RANGES[pixelRangeFor(resolveOutputActivation(gan.config, true))];
-    await writeImageGrid(path, values, { count, height: dataset.height, width: dataset.width, channels: dataset.channels }, {
-      valueRange: [range.low, range.high],
-    });
+    await writeImageGrid(
+      path,
+      values,
+      { count, height: dataset.height, width: dataset.width, channels: dataset.channels },
+      {
+        valueRange: [range.low, range.high],
+      },
+    );
     return path;
   }
   await writeFileAtomic(path, await toyPlotSvg(gan, dataset.distribution, values, title));
@@ -42,7 +53,12 @@ export async function writeSamplePicture(gan: Gan, dataset: Dataset, noise: Tens
 }
 
 /** Real vs generated for a toy: a 2-D scatter, or 1-D histograms with the exact p_data and D(x). */
-export async function toyPlotSvg(gan: Gan, distribution: ToyDistribution, generated: Float32Array, title: string): Promise<string> {
+export async function toyPlotSvg(
+  gan: Gan,
+  distribution: ToyDistribution,
+  generated: Float32Array,
+  title: string,
+): Promise<string> {
   const real = distribution.sample(TOY_REAL_SAMPLES, Rng.derive(gan.config.seed, "plot/real"));
   const { low, high } = distribution.bounds;
   if (distribution.dimension === 2) {

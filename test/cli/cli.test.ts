@@ -1,0 +1,109 @@
+/**
+ * The CLI as a user meets it: bad input gives one clear line on stderr and a non-zero exit, and nothing already
+ * written is lost; a good run and `tsgan sample` write what they promise.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { afterAll, describe, expect, it } from "vitest";
+import { TINY_DCGAN, writeTinyImages } from "../fixtures/tinyData.js";
+
+const CLI = join(import.meta.dirname, "..", "..", "bin", "tsgan.js");
+const scratch = mkdtempSync(join(tmpdir(), "tsgan-cli-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const images = writeTinyImages(scratch);
+
+function tsgan(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: scratch, encoding: "utf8", timeout: 120_000 });
+  return { status: result.status, stderr: result.stderr.trim(), stdout: result.stdout.trim() };
+}
+
+function expectOneLineError(result: ReturnType<typeof tsgan>, pattern: RegExp) {
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toMatch(pattern);
+  const lines = result.stderr.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("(run with --help"));
+  expect(lines).toHaveLength(1);
+}
+
+describe("tsgan CLI", () => {
+  it("documents every training flag in --help", () => {
+    const result = tsgan("train", "--help");
+    expect(result.status).toBe(0);
+    for (const flag of [
+      "--dataset",
+      "--arch",
+      "--loss",
+      "--discriminator-steps",
+      "--steps",
+      "--batch-size",
+      "--latent-dim",
+      "--prior",
+      "--optimizer",
+      "--generator-learning-rate",
+      "--discriminator-learning-rate",
+      "--pretrain-discriminator-steps",
+      "--seed",
+      "--out",
+      "--resume",
+      "--sample-every",
+      "--checkpoint-every",
+      "--backend",
+      "--config",
+    ]) {
+      expect(result.stdout, flag).toContain(flag);
+    }
+    expect(result.stdout).toContain("DCGAN's Adam rate"); // defaults carry their reasons
+  });
+
+  it("rejects an unknown flag", () => {
+    expectOneLineError(tsgan("train", "--bogus"), /unknown option '--bogus'/);
+  });
+
+  it("rejects a bad value", () => {
+    expectOneLineError(tsgan("train", "--steps", "ten"), /--steps.*not an integer/);
+    expectOneLineError(tsgan("train", "--loss", "wasserstein"), /wasserstein.*invalid/i);
+    expectOneLineError(tsgan("train", "--steps", "0", "--dataset", "ring-2d"), /config: steps: /);
+  });
+
+  it("rejects an unknown config key, naming it", () => {
+    const path = join(scratch, "bad.json");
+    writeFileSync(path, JSON.stringify({ dataset: "ring-2d", mlp: { hidenLayers: [3] } }));
+    expectOneLineError(tsgan("train", "--config", path), /unknown key "mlp.hidenLayers"/);
+    writeFileSync(path, "{ not json");
+    expectOneLineError(tsgan("train", "--config", path), /bad.json is not valid JSON/);
+  });
+
+  it("rejects a truncated data file and an unknown dataset", () => {
+    const truncated = join(scratch, "truncated.idx");
+    writeFileSync(truncated, readFileSync(images).subarray(0, 100));
+    expectOneLineError(tsgan("train", "--dataset", `idx:${truncated}`, "--out", join(scratch, "never")), /truncated/);
+    expect(existsSync(join(scratch, "never"))).toBe(false);
+    expectOneLineError(tsgan("train", "--dataset", "cifar"), /unknown dataset "cifar"/);
+  });
+
+  it("trains, refuses to overwrite, and samples a new grid from a checkpoint", () => {
+    const out = join(scratch, "run");
+    const config = join(scratch, "tiny.json");
+    writeFileSync(config, JSON.stringify({ ...TINY_DCGAN, dataset: `idx:${images}`, steps: 3, sampleEvery: 0 }));
+    const trained = tsgan("train", "--config", config, "--out", out);
+    expect(trained.status, trained.stderr).toBe(0);
+    expect(trained.stderr).toContain("finished at step 3");
+    const metrics = readFileSync(join(out, "metrics.jsonl"), "utf8");
+
+    expectOneLineError(tsgan("train", "--config", config, "--out", out), /already holds a run/);
+    expect(readFileSync(join(out, "metrics.jsonl"), "utf8")).toBe(metrics);
+
+    const grid = join(scratch, "grid.png");
+    const sampled = tsgan("sample", "--run", out, "--count", "9", "--seed", "3", "--out", grid);
+    expect(sampled.status, sampled.stderr).toBe(0);
+    const png = PNG.sync.read(readFileSync(grid));
+    expect(png.width).toBe(png.height); // 3×3 grid of square images
+    const again = join(scratch, "grid-again.png");
+    tsgan("sample", "--run", out, "--count", "9", "--seed", "3", "--out", again);
+    expect(readFileSync(again).equals(readFileSync(grid))).toBe(true); // same seed, same samples
+    expectOneLineError(tsgan("sample", "--run", out, "--checkpoint", "7"), /no checkpoint at step 7/);
+    expectOneLineError(tsgan("sample", "--run", scratch), /not a run directory/);
+  });
+});
