@@ -2,7 +2,7 @@
  * The CLI as a user meets it: bad input gives one clear line on stderr and a non-zero exit, and nothing already
  * written is lost; a good run and `tsgan sample` write what they promise.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,5 +105,40 @@ describe("tsgan CLI", () => {
     expect(readFileSync(again).equals(readFileSync(grid))).toBe(true); // same seed, same samples
     expectOneLineError(tsgan("sample", "--run", out, "--checkpoint", "7"), /no checkpoint at step 7/);
     expectOneLineError(tsgan("sample", "--run", scratch), /not a run directory/);
+  });
+
+  it("Ctrl-C finishes the step, writes a checkpoint and exits cleanly; --resume continues", async () => {
+    const out = join(scratch, "interrupted");
+    const child = spawn(
+      process.execPath,
+      [CLI, "train", "--dataset", "ring-2d", "--steps", "100000", "--backend", "cpu", "--out", out],
+      {
+        cwd: scratch,
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // Wait until training is under way (the first metrics line), then interrupt.
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(out, "metrics.jsonl")) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("stopping after this step");
+    const status = JSON.parse(readFileSync(join(out, "status.json"), "utf8"));
+    expect(status.state).toBe("stopped");
+    expect(status.step).toBeGreaterThan(0);
+    expect(existsSync(join(out, "checkpoints", `step_${String(status.step).padStart(6, "0")}`, "manifest.json"))).toBe(
+      true,
+    );
+
+    const resumed = tsgan("train", "--resume", out, "--steps", String(status.step + 2));
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`resuming ${out} at step ${status.step}`);
+    expect(JSON.parse(readFileSync(join(out, "status.json"), "utf8"))).toMatchObject({
+      state: "done",
+      step: status.step + 2,
+    });
   });
 });

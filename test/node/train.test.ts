@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/core/config.js";
+import { tf } from "../../src/core/engine/tf.js";
+import type { Gan } from "../../src/core/training/gan.js";
 import { RunDirectory } from "../../src/node/run/runDirectory.js";
 import { trainRun } from "../../src/node/train.js";
 import { TINY_DCGAN, writeTinyImages } from "../fixtures/tinyData.js";
@@ -110,6 +112,21 @@ describe("trainRun end to end", () => {
     const config = resolveConfig({ dataset: "ring-2d", arch: "dcgan", backend: "cpu" });
     await expect(trainRun({ out, config, log: quiet })).rejects.toThrow(/dcgan needs images/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("a NaN stops training at once, keeps the last good checkpoint and says why in status.json", async () => {
+    const out = join(scratch, "run-nan");
+    const config = tinyConfig({ steps: 8, checkpointEvery: 2 });
+    const poison = (step: number, gan: Gan) => {
+      if (step === 3) gan.discriminator.parameters[0]!.assign(tf.fill(gan.discriminator.parameters[0]!.shape, NaN));
+    };
+    await expect(
+      trainRun({ out, config, log: quiet, onStep: (record, gan) => poison(record.step, gan) }),
+    ).rejects.toThrow(/non-finite values at step 4/);
+    const status = JSON.parse(readFileSync(join(out, "status.json"), "utf8"));
+    expect(status.state).toBe("failed");
+    expect(status.message).toMatch(/non-finite.*last good checkpoint step_000002/);
+    expect(readdirSync(join(out, "checkpoints"))).toEqual(["step_000002"]);
   });
 
   it("a toy run writes real-vs-generated plots", async () => {

@@ -1,0 +1,36 @@
+/** Every shipped config resolves (no unknown keys, valid values) and builds a model for its dataset's shape. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isToyDistributionName, toyDistribution } from "../../src/core/data/toys.js";
+import { buildNetworks } from "../../src/core/models/index.js";
+import { configFromLayers } from "../../src/cli/trainCommand.js";
+
+const CONFIGS = join(import.meta.dirname, "..", "..", "configs");
+const MNIST_SHAPE = [28, 28, 1];
+
+describe("configs/", () => {
+  const files = readdirSync(CONFIGS).filter((file) => file.endsWith(".json"));
+  it("has the quick start and the documented configs", () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "quickstart.json",
+        "mnist_dcgan.json",
+        "mnist_mlp.json",
+        "fashion_dcgan.json",
+        "ring_mlp.json",
+      ]),
+    );
+  });
+  for (const file of files) {
+    it(`${file} resolves and builds`, () => {
+      const config = configFromLayers(JSON.parse(readFileSync(join(CONFIGS, file), "utf8")), {});
+      const shape = isToyDistributionName(config.dataset) ? [toyDistribution(config.dataset).dimension] : MNIST_SHAPE;
+      const { generator, discriminator } = buildNetworks(config, shape);
+      expect(generator.outputShape).toEqual(shape);
+      expect(discriminator.outputShape).toEqual([1]);
+      generator.dispose();
+      discriminator.dispose();
+    });
+  }
+});
