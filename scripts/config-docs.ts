@@ -1,0 +1,3 @@
+import { configReference } from "../src/core/configDocs.js";
+
+process.stdout.write(configReference());
