@@ -8,7 +8,7 @@
  * | kernel                    | stock wasm 4.22                               | here                                 |
  * |---------------------------|-----------------------------------------------|--------------------------------------|
  * | Conv2DBackpropFilter      | missing: conv2d filter gradients throw        | one XNNPACK conv2d, batch ↔ channels |
- * | Conv2DBackpropInput       | C++ loop, ~4× slower than this (convT, dx)    | one XNNPACK conv2d, sub-pixel phases |
+ * | Conv2DBackpropInput       | C++ loop, ~5× slower than this (convT, dx)    | one XNNPACK conv2d, sub-pixel phases |
  * | BatchMatMul, _FusedMatMul | C++ loop when an operand is transposed        | explicit transpose, then XNNPACK     |
  * |                           |   (every dense-layer gradient), ~40× slower   |                                      |
  * | Tile (float32)            | per-element index loop (batch norm gradient)  | broadcasting XNNPACK multiply by 1   |
@@ -45,6 +45,19 @@ export const WASM_TRAINING_KERNELS = {
   added: [tf.Conv2DBackpropFilter],
   replaced: [tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Tile, tf.LeakyRelu, ...SLOW_BROADCAST_KERNELS],
 } as const;
+
+/** Stock wasm kernels that the kernels here are built from. */
+const COMPOSED_STOCK_KERNELS = [
+  tf.Conv2D,
+  tf.Transpose,
+  tf.Reshape,
+  tf.PadV2,
+  tf.Reverse,
+  tf.Slice,
+  tf.Fill,
+  tf.Multiply,
+  tf.Prelu,
+] as const;
 
 /**
  * Marks the configs registered here, so that a second call (even from a second copy of this module: TF.js's
@@ -89,20 +102,8 @@ function replaceKernel(kernelName: string, wrap: (stock: KernelConfig) => Kernel
  * importing `@tensorflow/tfjs-backend-wasm`, before or after `tf.setBackend("wasm")`.
  */
 export function registerWasmTrainingKernels(): void {
-  // The composite kernels run the stock Conv2D, Transpose, PadV2, Reverse and Slice; fail here, not mid-step.
-  for (const name of [
-    tf.Conv2D,
-    tf.Transpose,
-    tf.Reshape,
-    tf.PadV2,
-    tf.Reverse,
-    tf.Slice,
-    tf.Fill,
-    tf.Multiply,
-    tf.Prelu,
-  ]) {
-    stockKernel(name);
-  }
+  // Fail here, with the fix in the message, rather than in the middle of a training step.
+  for (const name of COMPOSED_STOCK_KERNELS) stockKernel(name);
 
   if (!isRegisteredHere(tf.Conv2DBackpropFilter)) {
     // A later TF.js may ship its own; ours wins (XNNPACK-backed), so drop theirs without a warning.

@@ -459,7 +459,8 @@ describe("no leak", () => {
       const outputs = tf.tidy(() => {
         const a = normalTensor([7, 5], "a") as tf.Tensor2D;
         const products = [tf.matMul(a, a, true, false), tf.matMul(a, a, false, true)];
-        return [...backpropFilter(c), ...backpropInput(c), ...convGradients(c), ...products];
+        const elementwise = [tf.tile(a, [2, 3]), tf.leakyRelu(a, 0.2), tf.equal(a, tf.max(a, 1, true))];
+        return [...backpropFilter(c), ...backpropInput(c), ...convGradients(c), ...products, ...elementwise];
       });
       tf.dispose(outputs);
     };
