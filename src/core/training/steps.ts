@@ -6,6 +6,7 @@
  * tensors; the loop reads them all with one download per iteration.
  */
 import { tf, type Scalar, type Tensor, type Variable } from "../engine/tf.js";
+import { hashSeed } from "../engine/random.js";
 import { discriminatorLoss } from "../losses/index.js";
 import type { Gan } from "./gan.js";
 
@@ -35,6 +36,9 @@ export interface GeneratorStepMetrics {
   gradientNorm: Scalar;
 }
 
+/** Distinguishes the dropout masks of D's pass over generated samples from its pass over real ones. */
+const FAKE_PASS = "fake";
+
 /** Global L2 norm of a list of gradients. */
 export function globalNorm(gradients: Tensor[]): Scalar {
   return tf.tidy(() => tf.sqrt(tf.addN(gradients.map((gradient) => tf.sum(tf.square(gradient))))) as Scalar);
@@ -50,23 +54,22 @@ function orderedGradients(grads: Record<string, Tensor>, variables: Variable[]):
 
 /**
  * D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0).
- * real: [m, ...dataShape]; noise: [m, latentDim]. Real and generated samples go through D as one batch of 2m.
+ * real: [m, ...dataShape]; noise: [m, latentDim].
  */
 export function discriminatorStep(gan: Gan, real: Tensor, noise: Tensor, seeds: StepSeeds): DiscriminatorStepMetrics {
   const { generator, discriminator, discriminatorOptimizer } = gan;
   return tf.tidy(() => {
     // G(z) as a constant for this step: G's batch statistics are used but its running averages are left alone.
     const fake = generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator });
-    const realCount = real.shape[0]!;
     let realScore: Scalar | undefined;
     let fakeScore: Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const logits = discriminator.apply(tf.concat([real, fake]), {
-        training: true,
-        updateStatistics: true,
-        seed: seeds.discriminator,
-      }); // [2m, 1]
-      const [realLogits, fakeLogits] = tf.split(logits, [realCount, fake.shape[0]!]) as [Tensor, Tensor];
+      // Real and generated samples in separate batches (DCGAN's advice): a BatchNorm in D then sees a batch of one
+      // kind in both steps; one mixed batch of 2m here and a pure fake batch in the G step would normalise the
+      // fakes differently in the two steps, and G would be trained against a D that never judged anything.
+      const training = { training: true, updateStatistics: true } as const;
+      const realLogits = discriminator.apply(real, { ...training, seed: seeds.discriminator }); // [m, 1]
+      const fakeLogits = discriminator.apply(fake, { ...training, seed: hashSeed(seeds.discriminator, FAKE_PASS) }); // [m, 1]
       realScore = tf.keep(tf.mean(tf.sigmoid(realLogits)) as Scalar);
       fakeScore = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as Scalar);
       return discriminatorLoss(realLogits, fakeLogits);
