@@ -39,7 +39,7 @@ export class ParameterStore {
   /** A trainable variable initialised from values (already shaped). */
   add(name: string, shape: number[], values: Float32Array): Variable {
     this.assertNew(name);
-    const variable = tf.variable(tf.tensor(values, shape), true, `${this.prefix}/${name}`);
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${this.prefix}/${name}`));
     this.trainable.set(name, variable);
     return variable;
   }
@@ -47,7 +47,7 @@ export class ParameterStore {
   /** A non-trainable state variable filled with a constant. */
   addStatistic(name: string, shape: number[], fill: number): Variable {
     this.assertNew(name);
-    const variable = tf.variable(tf.fill(shape, fill), false, `${this.prefix}/${name}`);
+    const variable = tf.tidy(() => tf.variable(tf.fill(shape, fill), false, `${this.prefix}/${name}`));
     this.statistics.set(name, variable);
     return variable;
   }

@@ -51,7 +51,7 @@ abstract class SlottedOptimizer implements Optimizer {
     this.slotsByVariable = variables.map((variable, index) =>
       slotNames.map((slot) => ({
         name: `${names[index]}/${slot}`,
-        variable: tf.variable(tf.zerosLike(variable), false),
+        variable: tf.tidy(() => tf.variable(tf.zerosLike(variable), false)), // tidy frees the zeros tensor
       })),
     );
   }
@@ -79,7 +79,7 @@ abstract class SlottedOptimizer implements Optimizer {
       const saved = state.slots.get(slot.name);
       if (!saved) throw new Error(`optimizer state has no slot ${slot.name}`);
       if (saved.size !== slot.variable.size) throw new Error(`optimizer slot ${slot.name} has the wrong size`);
-      slot.variable.assign(tf.reshape(saved, slot.variable.shape));
+      tf.tidy(() => slot.variable.assign(tf.reshape(saved, slot.variable.shape)));
     }
     this.steps = state.step;
   }
