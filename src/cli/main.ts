@@ -4,6 +4,8 @@
  * as one line on stderr and a non-zero exit; set TSGAN_DEBUG=1 for the stack.
  */
 import { Command, CommanderError } from "commander";
+import { classifierCommand } from "./classifierCommand.js";
+import { evalCommand } from "./evalCommand.js";
 import { sampleCommand } from "./sampleCommand.js";
 import { trainCommand } from "./trainCommand.js";
 
@@ -22,7 +24,9 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput(output)
     .addCommand(trainCommand().exitOverride().configureOutput(output))
-    .addCommand(sampleCommand().exitOverride().configureOutput(output));
+    .addCommand(sampleCommand().exitOverride().configureOutput(output))
+    .addCommand(evalCommand().exitOverride().configureOutput(output))
+    .addCommand(classifierCommand().exitOverride().configureOutput(output));
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -17,6 +17,8 @@ import { writeImageGrid } from "../visual/png.js";
 /** Real samples drawn for toy plots, and the resolution of density / D(x) curves. */
 const TOY_REAL_SAMPLES = 2000;
 const CURVE_POINTS = 200;
+/** Sample grids draw each pixel as 2×2 so 28×28 digits are legible at a glance. */
+const GRID_UPSCALE = 2;
 
 /** Generates G(z) for the given noise [count, latentDim] → values [count, ...dataShape]. */
 export function generate(gan: Gan, noise: Tensor): Float32Array {
@@ -44,6 +46,7 @@ export async function writeSamplePicture(
       { count, height: dataset.height, width: dataset.width, channels: dataset.channels },
       {
         valueRange: [range.low, range.high],
+      upscale: GRID_UPSCALE,
       },
     );
     return path;

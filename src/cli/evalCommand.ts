@@ -1,0 +1,124 @@
+/**
+ * `tsgan eval`: metrics of a run's checkpoint (docs/evaluation.md). Computes them through `evaluateRun`, shows a
+ * progress bar per long phase, prints a table on stdout and writes <run>/eval/<checkpoint>.json.
+ */
+import cliProgress from "cli-progress";
+import { Command, InvalidArgumentError } from "commander";
+import { BACKEND_NAMES, type BackendName } from "../core/engine/backend.js";
+import { METRIC_NAMES, METRICS, parseMetricList, summarize, type MetricName } from "../core/metrics/registry.js";
+import { evaluateRun, type EvaluationProgress, type EvaluationReport } from "../node/evaluate.js";
+
+/** On a pipe or CI log, a phase's progress is printed at most this often. */
+const PLAIN_LINE_INTERVAL_MS = 10_000;
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError("not a positive integer");
+  return parsed;
+}
+
+function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError("not a non-negative integer");
+  return parsed;
+}
+
+function metricList(value: string): MetricName[] {
+  try {
+    return parseMetricList(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function backendName(value: string): BackendName {
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`not one of ${BACKEND_NAMES.join(", ")}`);
+  }
+  return value as BackendName;
+}
+
+/** A progress display fed by EvaluationProgress: one bar per phase on a terminal, occasional lines otherwise. */
+function createEvaluationProgress(stream: NodeJS.WriteStream = process.stderr) {
+  let phase: string | null = null;
+  let lastLine = 0;
+  const bar = stream.isTTY
+    ? new cliProgress.SingleBar(
+        { format: "{phase} {bar} {value}/{total} | ETA {eta_formatted}", hideCursor: true, stream, barsize: 30 },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  return {
+    update({ phase: next, done, total }: EvaluationProgress) {
+      if (bar) {
+        if (next !== phase) {
+          if (phase !== null) bar.stop();
+          bar.start(total, done, { phase: next.padEnd(34) });
+        } else {
+          bar.update(done);
+        }
+      } else {
+        const now = performance.now();
+        if (next !== phase || now - lastLine >= PLAIN_LINE_INTERVAL_MS) {
+          stream.write(`${next}: ${done}/${total}\n`);
+          lastLine = now;
+        }
+      }
+      phase = next;
+    },
+    stop() {
+      if (bar && phase !== null) bar.stop();
+    },
+  };
+}
+
+/** The table of results: metric, quantity, value, reference — columns padded to their widest cell. */
+export function formatEvaluationTable(report: EvaluationReport, names: readonly MetricName[]): string {
+  const header = ["metric", "quantity", "value", "reference / perfect"];
+  const rows: string[][] = [];
+  for (const name of names) {
+    const entry = report.metrics[name];
+    if (!entry) continue;
+    for (const row of summarize(name, entry.result as never, report.dataset)) {
+      rows.push([name, row.quantity, row.value, row.reference]);
+    }
+  }
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+export function evalCommand(): Command {
+  const metricHelp = METRIC_NAMES.map((name) => `${name} (${METRICS[name].appliesTo})`).join(", ");
+  return new Command("eval")
+    .description("evaluate a run's checkpoint: Parzen, Fréchet distance, classifier score, coverage, modes, JSD")
+    .requiredOption("--run <dir>", "run directory written by tsgan train")
+    .option("--checkpoint <step>", "checkpoint step (default: the latest)", nonNegativeInteger)
+    .option("--metrics <names>", `comma-separated metrics (default: all that apply): ${metricHelp}`, metricList)
+    .option("--samples <n>", "generated samples (default: 10000 for images, 2500 for toys)", positiveInteger)
+    .option("--seed <n>", "seed of the evaluation noise (default: the run's seed)", nonNegativeInteger)
+    .option("--backend <name>", "auto|native|wasm|cpu (default: the run's)", backendName)
+    .action(
+      async (options: {
+        run: string;
+        checkpoint?: number;
+        metrics?: MetricName[];
+        samples?: number;
+        seed?: number;
+        backend?: BackendName;
+      }) => {
+        const progress = createEvaluationProgress();
+        const { report, computed, path } = await evaluateRun({
+          ...options,
+          onProgress: (event) => progress.update(event),
+        }).finally(() => progress.stop());
+        console.log(`${report.dataset}, ${report.checkpoint}, ${report.metrics[computed[0]!]?.samples} samples`);
+        console.log(formatEvaluationTable(report, computed));
+        console.error(`tsgan: wrote ${path}`);
+      },
+    );
+}

@@ -1,0 +1,84 @@
+/**
+ * Class coverage: which classes a generator produces, as judged by our classifier. Each sample is assigned its most
+ * probable class (argmax p(y|x)); the histogram of these labels is compared with the histogram the same classifier
+ * gives the real test set (so the classifier's own confusions largely cancel).
+ *
+ * - histogram: fraction of samples per predicted class.
+ * - classesCovered: classes whose sample fraction is at least COVERED_FRACTION_OF_REFERENCE (10%) of the test set's
+ *   fraction for that class, i.e. ≥ ~1% of the samples for a balanced 10-class set; a handful of stray samples does
+ *   not make a class covered. classesHit counts classes with at least one sample.
+ * - klToReference = KL(sample histogram ‖ reference histogram) = Σ_c q_c log(q_c / r_c), q from the samples, r from
+ *   the test set — the reverse-KL direction PacGAN uses for mode histograms. It is 0 for matching histograms and
+ *   log(1 / r_c) (≈ log 10 ≈ 2.3) for a generator collapsed onto class c. Classes absent from the samples add 0
+ *   (0 log 0 = 0); the reference gets an add-one (Laplace) pseudo-count per class, so a class the test set never
+ *   shows gives a large but finite value.
+ */
+
+/** A class counts as covered when its sample fraction reaches this fraction of the reference's fraction. */
+export const COVERED_FRACTION_OF_REFERENCE = 0.1;
+/** Pseudo-count added to every class of the reference histogram (Laplace smoothing). */
+export const REFERENCE_PSEUDO_COUNT = 1;
+
+/** Per-class counts of the argmax labels of `probabilities` [count, classes]. */
+export function predictedClassCounts(probabilities: Float32Array, count: number, classes: number): number[] {
+  if (probabilities.length !== count * classes) {
+    throw new RangeError(`class counts: ${probabilities.length} probabilities for [${count}, ${classes}]`);
+  }
+  const counts = new Array<number>(classes).fill(0);
+  for (let row = 0; row < count; row++) {
+    let best = 0;
+    for (let label = 1; label < classes; label++) {
+      if (probabilities[row * classes + label]! > probabilities[row * classes + best]!) best = label;
+    }
+    counts[best]! += 1;
+  }
+  return counts;
+}
+
+/** What class coverage reports. */
+export interface ClassCoverageResult {
+  /** Fraction of samples per predicted class [classes]. */
+  histogram: number[];
+  /** Fraction of test images per predicted class [classes] (unsmoothed). */
+  referenceHistogram: number[];
+  /** Classes with ≥ COVERED_FRACTION_OF_REFERENCE of their reference share. */
+  classesCovered: number;
+  /** Classes with at least one sample. */
+  classesHit: number;
+  classes: number;
+  /** KL(sample histogram ‖ smoothed reference histogram) in nats. */
+  klToReference: number;
+  count: number;
+}
+
+/** Class coverage of samples' predicted-class `counts` against the reference (test set) `referenceCounts`. */
+export function classCoverage(counts: readonly number[], referenceCounts: readonly number[]): ClassCoverageResult {
+  const classes = counts.length;
+  if (referenceCounts.length !== classes || classes === 0) {
+    throw new RangeError(`class coverage: ${classes} sample classes vs ${referenceCounts.length} reference classes`);
+  }
+  const total = counts.reduce((a, b) => a + b, 0);
+  const referenceTotal = referenceCounts.reduce((a, b) => a + b, 0);
+  if (!(total > 0) || !(referenceTotal > 0)) throw new RangeError("class coverage: empty histogram");
+  const histogram = counts.map((value) => value / total);
+  const referenceHistogram = referenceCounts.map((value) => value / referenceTotal);
+  const smoothedTotal = referenceTotal + REFERENCE_PSEUDO_COUNT * classes;
+  let klToReference = 0;
+  let classesCovered = 0;
+  for (let label = 0; label < classes; label++) {
+    const q = histogram[label]!;
+    const r = (referenceCounts[label]! + REFERENCE_PSEUDO_COUNT) / smoothedTotal;
+    if (q > 0) klToReference += q * Math.log(q / r);
+    const share = referenceHistogram[label]!;
+    if (share > 0 && q >= COVERED_FRACTION_OF_REFERENCE * share) classesCovered++;
+  }
+  return {
+    histogram,
+    referenceHistogram,
+    classesCovered,
+    classesHit: counts.filter((value) => value > 0).length,
+    classes,
+    klToReference: Math.max(klToReference, 0),
+    count: total,
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * `evaluateRun(options)`: everything `tsgan eval` does, as a library call. Loads a run's checkpoint, generates N
+ * samples with G in inference mode, computes the requested metrics (default: every metric that applies to the
+ * dataset), and writes them to `<run>/eval/<checkpoint>.json` atomically, merged with metrics computed earlier for
+ * the same checkpoint.
+ *
+ *   const { report, path } = await evaluateRun({ run: "runs/ring", metrics: ["modes"] });
+ *
+ * Toys (modes, divergence) run in seconds. Image metrics (evaluateImages.ts) need the official splits, and all but
+ * Parzen need our classifier (MNIST, Fashion-MNIST), imported on demand so that toy runs never load it.
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { ConfigError, resolveConfig } from "../core/config.js";
+import { isToyDistributionName, toyDistribution, type ToyDistribution } from "../core/data/toys.js";
+import type { BackendName } from "../core/engine/backend.js";
+import { Rng } from "../core/engine/random.js";
+import { tf } from "../core/engine/tf.js";
+import { divergence } from "../core/metrics/divergence.js";
+import { modeCoverage, PACGAN_SAMPLES } from "../core/metrics/modes.js";
+import { PARZEN_SAMPLES } from "../core/metrics/parzen.js";
+import {
+  applicableMetrics,
+  metricInfo,
+  whyNotApplicable,
+  type EvaluationContext,
+  type MetricName,
+  type MetricResults,
+} from "../core/metrics/registry.js";
+import type { ImageClassifier } from "../core/metrics/types.js";
+import { infer } from "../core/models/network.js";
+import { restoreCheckpoint } from "../core/training/checkpoint.js";
+import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
+import { sampleNoise } from "../core/training/noise.js";
+import { selectBackend } from "./engine/select.js";
+import { evaluateImageMetrics, hasImageSplits } from "./evaluateImages.js";
+import { RunDirectory, stepName } from "./run/runDirectory.js";
+import { generate } from "./run/samples.js";
+import { writeFileAtomic } from "./visual/files.js";
+
+/** The format tag of eval/<checkpoint>.json. */
+export const EVALUATION_FORMAT = "tsgan-eval/1";
+/** Default sample count for images: the Parzen protocol's 10 000 (also 10 000 per side for Fréchet distance). */
+export const DEFAULT_IMAGE_SAMPLES = PARZEN_SAMPLES;
+/** Default sample count for toys: PacGAN's 2 500. */
+export const DEFAULT_TOY_SAMPLES = PACGAN_SAMPLES;
+/** G and D run on this many points at a time. */
+const GENERATION_CHUNK = 1000;
+
+/** One step of a long computation, for progress bars. */
+export interface EvaluationProgress {
+  /** What is being done, e.g. "generating samples", "parzen". */
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface EvaluateRunOptions {
+  /** The run directory. */
+  run: string;
+  /** Checkpoint step (default: the latest). */
+  checkpoint?: number;
+  /** Metrics to compute (default: all that apply to the run's dataset). Unknown or inapplicable: ConfigError. */
+  metrics?: readonly string[];
+  /** Generated samples (default DEFAULT_IMAGE_SAMPLES for images, DEFAULT_TOY_SAMPLES for toys). */
+  samples?: number;
+  /** Seed of the evaluation's noise and fresh real samples (default: the run's seed). */
+  seed?: number;
+  /** TF.js backend (default: the run's config.backend). */
+  backend?: BackendName;
+  /** A classifier to use instead of our committed one (tests, or another dataset's). */
+  classifier?: ImageClassifier;
+  /** Progress of long phases. */
+  onProgress?: (progress: EvaluationProgress) => void;
+  /** One-line notices (e.g. the backend hint). Default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** One metric's stored result. */
+export interface MetricEntry<Name extends MetricName = MetricName> {
+  result: MetricResults[Name];
+  /** Generated samples it used. */
+  samples: number;
+  /** The evaluation seed. */
+  seed: number;
+  /** Wall-clock seconds for this metric (its share of shared work such as classifier features excluded). */
+  seconds: number;
+  computedAt: string;
+}
+
+/** The content of eval/<checkpoint>.json. */
+export interface EvaluationReport {
+  format: typeof EVALUATION_FORMAT;
+  /** The checkpoint's directory name, e.g. "step_002000", and its step. */
+  checkpoint: string;
+  step: number;
+  dataset: string;
+  /** The backend of the latest evaluation. */
+  backend: string;
+  metrics: { [Name in MetricName]?: MetricEntry<Name> };
+}
+
+export interface EvaluateRunResult {
+  /** The file written. */
+  path: string;
+  /** The whole report, including metrics computed earlier and kept. */
+  report: EvaluationReport;
+  /** The metrics computed by this call, in registry order. */
+  computed: MetricName[];
+}
+
+/** Evaluates a run's checkpoint; see the file comment. */
+export async function evaluateRun(options: EvaluateRunOptions): Promise<EvaluateRunResult> {
+  const run = await RunDirectory.open(options.run);
+  const { manifest, tensors } = await run.readCheckpoint(options.checkpoint);
+  const config = resolveConfig(manifest.config);
+  const isToy = isToyDistributionName(config.dataset);
+  const context: EvaluationContext = {
+    kind: isToy ? "toy" : "images",
+    dataset: config.dataset,
+    classifier: options.classifier !== undefined || hasImageSplits(config.dataset),
+    splits: hasImageSplits(config.dataset),
+  };
+  const names = chooseMetrics(options.metrics, context);
+  const sampleCount = options.samples ?? (isToy ? DEFAULT_TOY_SAMPLES : DEFAULT_IMAGE_SAMPLES);
+  if (!Number.isSafeInteger(sampleCount) || sampleCount < 2) {
+    throw new ConfigError(`samples: need an integer ≥ 2, got ${sampleCount}`);
+  }
+  const seed = options.seed ?? config.seed;
+  const backend = await selectBackend(options.backend ?? config.backend, options.log);
+  const progress = options.onProgress ?? (() => {});
+
+  const gan = createGan(config, manifest.dataShape);
+  const computed: EvaluationReport["metrics"] = {};
+  try {
+    restoreCheckpoint(gan, manifest, tensors, { weightsOnly: true });
+    const generated = await generateSamples(gan, sampleCount, seed, progress);
+    const record = (name: MetricName, result: MetricResults[MetricName], seconds: number) => {
+      const entry: MetricEntry = { result, samples: sampleCount, seed, seconds, computedAt: new Date().toISOString() };
+      (computed as Partial<Record<MetricName, MetricEntry>>)[name] = entry;
+    };
+    if (isToy) {
+      await evaluateToyMetrics(gan, toyDistribution(config.dataset), generated, names, seed, progress, record);
+    } else {
+      await evaluateImageMetrics({
+        config,
+        dataShape: manifest.dataShape,
+        generated,
+        names,
+        classifier: options.classifier,
+        onProgress: progress,
+        record,
+      });
+    }
+  } finally {
+    disposeGan(gan);
+  }
+
+  const path = join(run.root, "eval", `${stepName(manifest.step)}.json`);
+  const previous = await readPreviousReport(path);
+  const report: EvaluationReport = {
+    format: EVALUATION_FORMAT,
+    checkpoint: stepName(manifest.step),
+    step: manifest.step,
+    dataset: config.dataset,
+    backend,
+    metrics: { ...(previous?.dataset === config.dataset ? previous.metrics : {}), ...computed },
+  };
+  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  return { path, report, computed: names };
+}
+
+/** The requested metrics, checked; or all that apply. */
+function chooseMetrics(requested: readonly string[] | undefined, context: EvaluationContext): MetricName[] {
+  if (requested === undefined) {
+    const names = applicableMetrics(context);
+    if (names.length === 0) throw new ConfigError(`no evaluation metric applies to dataset ${context.dataset}`);
+    return names;
+  }
+  if (requested.length === 0) throw new ConfigError("no metric named");
+  const names = [...new Set(requested.map((name) => metricInfo(name).name))];
+  for (const name of names) {
+    const why = whyNotApplicable(name, context);
+    if (why !== null) throw new ConfigError(why);
+  }
+  return names;
+}
+
+/** N samples G(z), z from the training prior, G in inference mode, in chunks: [count, ...dataShape]. */
+async function generateSamples(
+  gan: Gan,
+  count: number,
+  seed: number,
+  progress: (progress: EvaluationProgress) => void,
+): Promise<Float32Array> {
+  const size = gan.dataShape.reduce((a, b) => a * b, 1);
+  const samples = new Float32Array(count * size);
+  for (let start = 0, chunk = 0; start < count; start += GENERATION_CHUNK, chunk++) {
+    const rows = Math.min(GENERATION_CHUNK, count - start);
+    const noise = sampleNoise(gan.config, rows, Rng.derive(seed, "eval/noise", chunk));
+    samples.set(generate(gan, noise), start * size);
+    noise.dispose();
+    progress({ phase: "generating samples", done: start + rows, total: count });
+    await yieldToEventLoop();
+  }
+  return samples;
+}
+
+/** D's logits for points [count, dimension], D in inference mode, in chunks. */
+function discriminatorLogits(gan: Gan, points: Float32Array, count: number): Float32Array {
+  const dimension = points.length / count;
+  const logits = new Float32Array(count);
+  for (let start = 0; start < count; start += GENERATION_CHUNK) {
+    const rows = Math.min(GENERATION_CHUNK, count - start);
+    const input = tf.tensor2d(points.subarray(start * dimension, (start + rows) * dimension), [rows, dimension]);
+    const output = infer(gan.discriminator, input);
+    logits.set(output.dataSync() as Float32Array, start);
+    tf.dispose([input, output]);
+  }
+  return logits;
+}
+
+/** Modes and divergence on a toy distribution. */
+async function evaluateToyMetrics(
+  gan: Gan,
+  distribution: ToyDistribution,
+  generated: Float32Array,
+  names: readonly MetricName[],
+  seed: number,
+  progress: (progress: EvaluationProgress) => void,
+  record: (name: MetricName, result: MetricResults[MetricName], seconds: number) => void,
+): Promise<void> {
+  const count = generated.length / distribution.dimension;
+  for (const [index, name] of names.entries()) {
+    const started = performance.now();
+    progress({ phase: name, done: 0, total: 1 });
+    if (name === "modes") {
+      record(name, modeCoverage(generated, distribution), elapsed(started));
+    } else if (name === "divergence") {
+      const real = distribution.sample(count, Rng.derive(seed, "eval/real"));
+      const result = await divergence({
+        distribution,
+        generated,
+        real,
+        logits: (points, rows) => discriminatorLogits(gan, points, rows),
+      });
+      record(name, result, elapsed(started));
+    }
+    progress({ phase: name, done: 1, total: 1 });
+    if (index < names.length - 1) await yieldToEventLoop();
+  }
+}
+
+/** Seconds since `started` (a performance.now() value). */
+export function elapsed(started: number): number {
+  return (performance.now() - started) / 1000;
+}
+
+/** The report already in `path`, or null when there is none or it cannot be read. */
+async function readPreviousReport(path: string): Promise<EvaluationReport | null> {
+  if (!existsSync(path)) return null;
+  try {
+    const report = JSON.parse(await readFile(path, "utf8")) as EvaluationReport;
+    return report.format === EVALUATION_FORMAT ? report : null;
+  } catch {
+    return null; // a corrupt file is replaced
+  }
+}
