@@ -117,12 +117,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   const { manifest, tensors } = await run.readCheckpoint(options.checkpoint);
   const config = resolveConfig(manifest.config);
   const isToy = isToyDistributionName(config.dataset);
-  const context: EvaluationContext = {
-    kind: isToy ? "toy" : "images",
-    dataset: config.dataset,
-    classifier: options.classifier !== undefined || hasImageSplits(config.dataset),
-    splits: hasImageSplits(config.dataset),
-  };
+  const context = evaluationContext(config.dataset, options.classifier !== undefined);
   const names = chooseMetrics(options.metrics, context);
   const sampleCount = options.samples ?? (isToy ? DEFAULT_TOY_SAMPLES : DEFAULT_IMAGE_SAMPLES);
   if (!Number.isSafeInteger(sampleCount) || sampleCount < 2) {
@@ -133,27 +128,17 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   const progress = options.onProgress ?? (() => {});
 
   const gan = createGan(config, manifest.dataShape);
-  const computed: EvaluationReport["metrics"] = {};
+  let computed: EvaluationReport["metrics"];
   try {
     restoreCheckpoint(gan, manifest, tensors, { weightsOnly: true });
-    const generated = await generateSamples(gan, sampleCount, seed, progress);
-    const record = (name: MetricName, result: MetricResults[MetricName], seconds: number) => {
-      const entry: MetricEntry = { result, samples: sampleCount, seed, seconds, computedAt: new Date().toISOString() };
-      (computed as Partial<Record<MetricName, MetricEntry>>)[name] = entry;
-    };
-    if (isToy) {
-      await evaluateToyMetrics(gan, toyDistribution(config.dataset), generated, names, seed, progress, record);
-    } else {
-      await evaluateImageMetrics({
-        config,
-        dataShape: manifest.dataShape,
-        generated,
-        names,
-        classifier: options.classifier,
-        onProgress: progress,
-        record,
-      });
-    }
+    computed = await evaluateGan({
+      gan,
+      names,
+      samples: sampleCount,
+      seed,
+      classifier: options.classifier,
+      onProgress: progress,
+    });
   } finally {
     disposeGan(gan);
   }
@@ -172,8 +157,58 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   return { path, report, computed: names };
 }
 
+/** What a dataset offers to the metrics. */
+export function evaluationContext(dataset: string, hasCustomClassifier = false): EvaluationContext {
+  const isToy = isToyDistributionName(dataset);
+  return {
+    kind: isToy ? "toy" : "images",
+    dataset,
+    classifier: hasCustomClassifier || hasImageSplits(dataset),
+    splits: hasImageSplits(dataset),
+  };
+}
+
+export interface EvaluateGanOptions {
+  /** The GAN in memory (e.g. during training, or restored from a checkpoint). */
+  gan: Gan;
+  names: readonly MetricName[];
+  /** Generated samples to draw. */
+  samples: number;
+  /** Seed of the noise and of fresh real samples. */
+  seed: number;
+  classifier?: ImageClassifier | undefined;
+  onProgress?: (progress: EvaluationProgress) => void;
+}
+
+/** Computes metrics for a GAN in memory: generates samples (G in inference mode), then each metric. */
+export async function evaluateGan(options: EvaluateGanOptions): Promise<EvaluationReport["metrics"]> {
+  const { gan, names, samples, seed } = options;
+  const { config } = gan;
+  const progress = options.onProgress ?? (() => {});
+  const computed: EvaluationReport["metrics"] = {};
+  const generated = await generateSamples(gan, samples, seed, progress);
+  const record = (name: MetricName, result: MetricResults[MetricName], seconds: number) => {
+    const entry: MetricEntry = { result, samples, seed, seconds, computedAt: new Date().toISOString() };
+    (computed as Partial<Record<MetricName, MetricEntry>>)[name] = entry;
+  };
+  if (isToyDistributionName(config.dataset)) {
+    await evaluateToyMetrics(gan, toyDistribution(config.dataset), generated, names, seed, progress, record);
+  } else {
+    await evaluateImageMetrics({
+      config,
+      dataShape: gan.dataShape,
+      generated,
+      names,
+      classifier: options.classifier,
+      onProgress: progress,
+      record,
+    });
+  }
+  return computed;
+}
+
 /** The requested metrics, checked; or all that apply. */
-function chooseMetrics(requested: readonly string[] | undefined, context: EvaluationContext): MetricName[] {
+export function chooseMetrics(requested: readonly string[] | undefined, context: EvaluationContext): MetricName[] {
   if (requested === undefined) {
     const names = applicableMetrics(context);
     if (names.length === 0) throw new ConfigError(`no evaluation metric applies to dataset ${context.dataset}`);
