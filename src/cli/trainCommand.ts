@@ -15,6 +15,13 @@ function integer(value: string): number {
   return parsed;
 }
 
+function list(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
 function number(value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed)) throw new InvalidArgumentError("not a number");
@@ -53,6 +60,8 @@ const FLAGS: Array<{
   { flag: "--sample-every", key: "sampleEvery", argument: "<n>", parse: integer },
   { flag: "--checkpoint-every", key: "checkpointEvery", argument: "<n>", parse: integer },
   { flag: "--log-every", key: "logEvery", argument: "<n>", parse: integer },
+  { flag: "--eval-every", key: "evalEvery", argument: "<n>", parse: integer },
+  { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: list },
   { flag: "--backend", key: "backend", argument: "<name>", choices: ["auto", "native", "wasm", "cpu"] },
 ];
 

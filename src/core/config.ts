@@ -6,6 +6,8 @@
  */
 import { z } from "zod";
 import { BACKEND_NAMES } from "./engine/backend.js";
+import { ConfigError } from "./errors.js";
+import { METRIC_NAMES } from "./metrics/registry.js";
 
 /** A default value and the one-line reason for it, kept together so neither drifts. */
 function why<T extends z.ZodTypeAny>(schema: T, value: z.input<T>, reason: string) {
@@ -94,6 +96,17 @@ export const ConfigSchema = z
     sampleEvery: why(nonNegativeInt, 250, "a sample grid from the fixed noise every this many steps (0 = only at end)"),
     checkpointEvery: why(nonNegativeInt, 1000, "a resumable checkpoint every this many steps (0 = only at the end)"),
     logEvery: why(positiveInt, 10, "metrics.jsonl gets one line every this many steps"),
+    evalEvery: why(
+      nonNegativeInt,
+      0,
+      "cheap metrics every this many steps into metrics.jsonl (0 = off: they cost time)",
+    ),
+    evalMetrics: why(
+      z.array(z.enum(METRIC_NAMES)),
+      [],
+      "which metrics --eval-every computes ([] = the cheap ones: modes + divergence for toys, class coverage + classifier score for images)",
+    ),
+    evalSamples: why(positiveInt, 2000, "generated samples per training-time evaluation: seconds, not minutes"),
     backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
     mlp: MlpConfigSchema.prefault({}),
     dcgan: DcganConfigSchema.prefault({}),
@@ -107,9 +120,7 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type MlpConfig = Config["mlp"];
 export type DcganConfig = Config["dcgan"];
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 /** Validates and fills defaults; any problem becomes a one-line ConfigError naming the key. */
 export function resolveConfig(input: unknown): Config {

@@ -16,11 +16,13 @@ import {
 import { encodeCheckpoint, restoreCheckpoint } from "../core/training/checkpoint.js";
 import { Events } from "../core/training/events.js";
 import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
+import { CollapseMonitor } from "../core/training/collapse.js";
 import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
 import { loadDataset } from "./datasets.js";
 import { selectBackend } from "./engine/select.js";
 import { RunDirectory, stepName, type RunStatus } from "./run/runDirectory.js";
 import { writeSamplePicture } from "./run/samples.js";
+import { evaluateDuringTraining, trainingMetrics } from "./trainingEval.js";
 import { writeFileAtomic } from "./visual/files.js";
 import { lossCurvesSvg } from "./visual/plots.js";
 
@@ -49,6 +51,8 @@ export interface TrainRunOptions {
   onStep?: (record: StepRecord, gan: Gan) => void;
   /** One-line messages for the user. */
   log?: (line: string) => void;
+  /** Warnings during training (saturation, collapse); default: `log`. They are also written to metrics.jsonl. */
+  warn?: (line: string) => void;
   /** Polled between iterations; true stops after a checkpoint. */
   shouldStop?: () => boolean;
 }
@@ -118,9 +122,24 @@ async function trainInto(
   const status = (state: RunStatus["state"], extra: Partial<RunStatus> = {}) =>
     run.writeStatus({ state, step: gan.step, steps: config.steps, backend, ...extra });
   let lastCheckpoint: string | undefined;
+  const warn = options.warn ?? options.log ?? ((line: string) => console.error(line));
 
+  const evaluationMetrics = config.evalEvery > 0 ? trainingMetrics(config) : [];
+  const collapse = new CollapseMonitor();
   events.on("step", async (record) => {
-    if (record.step % config.logEvery === 0 || record.step === config.steps) await run.appendMetrics(record);
+    const warnings: string[] = [];
+    if (evaluationMetrics.length > 0 && record.step % config.evalEvery === 0) {
+      const evaluation = await evaluateDuringTraining(gan, evaluationMetrics, record.step);
+      record.eval = evaluation.values;
+      const collapseWarning = evaluation.coverage && collapse.observe(record.step, evaluation.coverage);
+      if (collapseWarning) warnings.push(collapseWarning);
+    }
+    if (warnings.length > 0) {
+      record.warnings = warnings;
+      for (const warning of warnings) warn(`tsgan: warning: ${warning}`);
+    }
+    const due = record.step % config.logEvery === 0 || record.step === config.steps;
+    if (due || record.eval || record.warnings) await run.appendMetrics(record);
     options.onStep?.(record, gan);
   });
   events.on("samples", async ({ step }) => {

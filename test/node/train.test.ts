@@ -129,6 +129,31 @@ describe("trainRun end to end", () => {
     expect(readdirSync(join(out, "checkpoints"))).toEqual(["step_000002"]);
   });
 
+  it("--eval-every appends cheap metrics to metrics.jsonl", async () => {
+    const out = join(scratch, "run-eval");
+    const config = resolveConfig({
+      dataset: "ring-2d",
+      arch: "mlp",
+      steps: 4,
+      evalEvery: 2,
+      evalSamples: 200,
+      logEvery: 4,
+      backend: "cpu",
+      mlp: { generatorHidden: [8], discriminatorHidden: [8] },
+    });
+    await trainRun({ out, config, log: quiet });
+    const records = (await new RunDirectory(out).readMetrics()) as Array<{
+      step: number;
+      eval?: Record<string, number>;
+    }>;
+    expect(records.map((record) => record.step)).toEqual([2, 4]);
+    for (const record of records) {
+      expect(record.eval?.modesCovered).toBeGreaterThanOrEqual(0);
+      expect(record.eval?.modesCovered).toBeLessThanOrEqual(8);
+      expect(record.eval?.jensenShannon).toBeGreaterThan(0);
+    }
+  });
+
   it("a toy run writes real-vs-generated plots", async () => {
     const out = join(scratch, "run-toy");
     const config = resolveConfig({

@@ -2,7 +2,7 @@
  * The evaluation metrics by name: which data each applies to, what it needs, and how its result reads as table
  * rows. Unknown names are rejected with the list of valid ones (a ConfigError: the CLI prints one line, exit 2).
  */
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../errors.js";
 import type { ClassCoverageResult } from "./classCoverage.js";
 import type { ClassifierScoreResult } from "./classifierScore.js";
 import type { DivergenceResult } from "./divergence.js";

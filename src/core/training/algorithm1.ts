@@ -40,6 +40,10 @@ export interface StepRecord {
   generatorGradientNorm: number;
   /** Seconds since training (this process) started. */
   seconds: number;
+  /** Training-time evaluation (--eval-every): compact metric values, e.g. { modesCovered: 8, jensenShannon: 0.02 }. */
+  eval?: Record<string, number>;
+  /** Watchdog warnings raised at this step (saturation, collapse). */
+  warnings?: string[];
 }
 
 export interface TrainingEventMap extends Record<string, unknown> {
