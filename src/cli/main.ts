@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { classifierCommand } from "./classifierCommand.js";
 import { evalCommand } from "./evalCommand.js";
+import { labCommand } from "./labCommand.js";
 import { sampleCommand } from "./sampleCommand.js";
 import { trainCommand } from "./trainCommand.js";
 
@@ -26,7 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(trainCommand().exitOverride().configureOutput(output))
     .addCommand(sampleCommand().exitOverride().configureOutput(output))
     .addCommand(evalCommand().exitOverride().configureOutput(output))
-    .addCommand(classifierCommand().exitOverride().configureOutput(output));
+    .addCommand(classifierCommand().exitOverride().configureOutput(output))
+    .addCommand(labCommand().exitOverride().configureOutput(output));
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -1,0 +1,96 @@
+/**
+ * The run viewer's worker: loads G from a CLI checkpoint (checkpoints/step_N/manifest.json + tensors.bin, restored by
+ * the core's restoreCheckpoint, weights only) and generates in inference mode — from seeded noise drawn exactly as
+ * `tsgan sample --seed` draws it, or from given z (the latent explorer).
+ */
+import { resolveConfig, type Config } from "../../../src/core/config.js";
+import { PIXEL_RANGES } from "../../../src/core/data/dataset.js";
+import { Rng } from "../../../src/core/engine/random.js";
+import { tf } from "../../../src/core/engine/tf.js";
+import { pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
+import { restoreCheckpoint, type CheckpointManifest } from "../../../src/core/training/checkpoint.js";
+import { createGan, disposeGan, type Gan } from "../../../src/core/training/gan.js";
+import { noiseValues } from "../../../src/core/training/noise.js";
+import { selectBrowserBackend } from "./backend.js";
+import type { FromSampler, ToSampler } from "./protocol.js";
+
+const scope = globalThis as unknown as {
+  postMessage(message: FromSampler): void;
+  addEventListener(type: "message", listener: (event: MessageEvent<ToSampler>) => void): void;
+};
+
+let gan: Gan | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+async function fetchChecked(url: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response;
+}
+
+/** G(z) in inference mode, as a flat array [count, ...dataShape]. */
+function decode(z: Float32Array, count: number): Float32Array {
+  const current = gan!;
+  return tf.tidy(() => {
+    const noise = tf.tensor2d(z, [count, current.config.latentDim]);
+    return current.generator.apply(noise, { training: false }).dataSync() as Float32Array;
+  });
+}
+
+async function handle(message: ToSampler): Promise<void> {
+  if (message.type === "load") {
+    const backend = await selectBrowserBackend("auto", "toy"); // sampling is a handful of forward passes
+    const directory = `${message.runUrl}checkpoints/step_${String(message.step).padStart(6, "0")}/`;
+    const manifest = (await (await fetchChecked(`${directory}manifest.json`)).json()) as CheckpointManifest;
+    const data = new Uint8Array(await (await fetchChecked(`${directory}tensors.bin`)).arrayBuffer());
+    const config: Config = resolveConfig({ ...manifest.config, backend: "auto" });
+    if (gan) disposeGan(gan);
+    gan = null;
+    const fresh = createGan(config, manifest.dataShape);
+    restoreCheckpoint(fresh, manifest, data, { weightsOnly: true });
+    gan = fresh;
+    const isImage = manifest.dataShape.length === 3;
+    const range = isImage ? PIXEL_RANGES[pixelRangeFor(resolveOutputActivation(config, true))] : null;
+    scope.postMessage({
+      type: "loaded",
+      generator: {
+        step: manifest.step,
+        dataset: config.dataset,
+        latentDim: config.latentDim,
+        prior: config.prior,
+        dataShape: manifest.dataShape,
+        range: range ? [range.low, range.high] : null,
+        backend: backend.name,
+      },
+    });
+    return;
+  }
+  if (!gan) throw new Error("no checkpoint loaded");
+  if (message.type === "generate") {
+    // As `tsgan sample --seed <seed>`: z from Rng.derive(seed, "sample") through the run's prior.
+    const z = noiseValues(gan.config.prior, message.count, gan.config.latentDim, Rng.derive(message.seed, "sample"));
+    scope.postMessage({
+      type: "samples",
+      purpose: "generate",
+      values: decode(z, message.count),
+      z,
+      count: message.count,
+    });
+  } else {
+    scope.postMessage({
+      type: "samples",
+      purpose: "decode",
+      values: decode(message.z, message.count),
+      z: message.z,
+      count: message.count,
+    });
+  }
+}
+
+scope.addEventListener("message", (event) => {
+  queue = queue
+    .then(() => handle(event.data))
+    .catch((error: unknown) =>
+      scope.postMessage({ type: "error", message: (error as Error).message ?? String(error) }),
+    );
+});
