@@ -8,6 +8,7 @@ import { classifierCommand } from "./classifierCommand.js";
 import { evalCommand } from "./evalCommand.js";
 import { labCommand } from "./labCommand.js";
 import { sampleCommand } from "./sampleCommand.js";
+import { theoryCommand } from "./theoryCommand.js";
 import { trainCommand } from "./trainCommand.js";
 
 /** Exit status for errors in what the user gave us (flags, config, data files, run directories). */
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput(output)
     .addCommand(trainCommand().exitOverride().configureOutput(output))
     .addCommand(sampleCommand().exitOverride().configureOutput(output))
+    .addCommand(theoryCommand().exitOverride().configureOutput(output))
     .addCommand(evalCommand().exitOverride().configureOutput(output))
     .addCommand(classifierCommand().exitOverride().configureOutput(output))
     .addCommand(labCommand().exitOverride().configureOutput(output));

@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { ConfigError, ConfigSchema, DATASET_HINT, mergeConfig, resolveConfig, type Config } from "../core/config.js";
-import { presetFor } from "../core/presets.js";
+import { ConfigError, ConfigSchema, DATASET_HINT, type Config } from "../core/config.js";
+import { configFromLayers } from "../core/presets.js";
 import { trainRun } from "../node/train.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -90,12 +90,6 @@ export function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Layers defaults, preset, file and flags into one validated config. */
-export function configFromLayers(file: Record<string, unknown> | undefined, flags: Record<string, unknown>): Config {
-  const dataset = (flags.dataset ?? file?.dataset ?? ConfigSchema.shape.dataset.parse(undefined)) as string;
-  return resolveConfig(mergeConfig(presetFor(dataset) as Record<string, unknown>, file, flags));
-}
-
 function defaultOut(config: Config): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   const dataset = config.dataset
@@ -172,4 +166,4 @@ export function trainCommand(): Command {
   return command;
 }
 
-export { camelToFlag };
+export { camelToFlag, configFromLayers };

@@ -2,7 +2,7 @@
  * Per-dataset presets: what `tsgan train --dataset X` uses before a --config file and flags are applied.
  * Image datasets take the schema defaults. Toy data gets small MLPs so that a run finishes in seconds.
  */
-import type { ConfigInput } from "./config.js";
+import { ConfigSchema, mergeConfig, resolveConfig, type Config, type ConfigInput } from "./config.js";
 import { isToyDistributionName, toyDistribution } from "./data/toys.js";
 
 /** The paper's Figure 1 setting: 1-D z mapped to 1-D x by small nets. */
@@ -51,4 +51,10 @@ const TOY_2D: ConfigInput = {
 export function presetFor(dataset: string): ConfigInput {
   if (!isToyDistributionName(dataset)) return {};
   return toyDistribution(dataset).dimension === 1 ? TOY_1D : TOY_2D;
+}
+
+/** Layers defaults, preset, file and flags into one validated config. */
+export function configFromLayers(file: Record<string, unknown> | undefined, flags: Record<string, unknown>): Config {
+  const dataset = (flags.dataset ?? file?.dataset ?? ConfigSchema.shape.dataset.parse(undefined)) as string;
+  return resolveConfig(mergeConfig(presetFor(dataset) as Record<string, unknown>, file, flags));
 }

@@ -17,6 +17,7 @@ import { encodeCheckpoint, restoreCheckpoint } from "../core/training/checkpoint
 import { Events } from "../core/training/events.js";
 import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
 import { CollapseMonitor } from "../core/training/collapse.js";
+import { SaturationWatchdog } from "../core/training/watchdog.js";
 import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
 import { loadDataset } from "./datasets.js";
 import { selectBackend } from "./engine/select.js";
@@ -126,8 +127,11 @@ async function trainInto(
 
   const evaluationMetrics = config.evalEvery > 0 ? trainingMetrics(config) : [];
   const collapse = new CollapseMonitor();
+  const saturation = new SaturationWatchdog({ loss: config.loss });
   events.on("step", async (record) => {
     const warnings: string[] = [];
+    const saturationWarning = saturation.observe(record);
+    if (saturationWarning) warnings.push(saturationWarning.message);
     if (evaluationMetrics.length > 0 && record.step % config.evalEvery === 0) {
       const evaluation = await evaluateDuringTraining(gan, evaluationMetrics, record.step);
       record.eval = evaluation.values;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isToyDistributionName, toyDistribution } from "../../src/core/data/toys.js";
 import { buildNetworks } from "../../src/core/models/index.js";
-import { configFromLayers } from "../../src/cli/trainCommand.js";
+import { configFromLayers } from "../../src/core/presets.js";
 
 const CONFIGS = join(import.meta.dirname, "..", "..", "configs");
 const MNIST_SHAPE = [28, 28, 1];

@@ -9,6 +9,7 @@ import { tf } from "../../src/core/engine/tf.js";
 import type { Gan } from "../../src/core/training/gan.js";
 import { RunDirectory } from "../../src/node/run/runDirectory.js";
 import { trainRun } from "../../src/node/train.js";
+import { configFromLayers } from "../../src/core/presets.js";
 import { TINY_DCGAN, writeTinyImages } from "../fixtures/tinyData.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-e2e-"));
@@ -152,6 +153,24 @@ describe("trainRun end to end", () => {
       expect(record.eval?.modesCovered).toBeLessThanOrEqual(8);
       expect(record.eval?.jensenShannon).toBeGreaterThan(0);
     }
+  });
+
+  it("warns, once, when D saturates (minimax, k = 3, a fast D) and logs the warning", async () => {
+    const out = join(scratch, "run-saturated");
+    const config = configFromLayers(undefined, {
+      dataset: "gaussian-1d",
+      loss: "minimax",
+      discriminatorSteps: 3,
+      discriminatorLearningRate: 0.01,
+      steps: 150,
+      backend: "cpu",
+    });
+    const warnings: string[] = [];
+    await trainRun({ out, config, log: quiet, warn: (line) => warnings.push(line) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/discriminator saturated .* try --loss non-saturating/);
+    const logged = (await new RunDirectory(out).readMetrics()).filter((record) => record.warnings);
+    expect(logged).toHaveLength(1);
   });
 
   it("a toy run writes real-vs-generated plots", async () => {
