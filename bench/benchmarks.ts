@@ -1,0 +1,6 @@
+/** Every benchmark `npm run bench` knows, by name. */
+import type { BenchmarkDefinition } from "./common.js";
+import { dcganStep } from "./dcgan-step.js";
+import { mlpStep } from "./mlp-step.js";
+
+export const BENCHMARKS: readonly BenchmarkDefinition[] = [dcganStep, mlpStep];

@@ -1,0 +1,65 @@
+/** Shared types and helpers of the benchmarks (bench/run.ts orchestrates, bench/worker.ts measures). */
+
+/** One training step of a benchmark, ready to run on the current backend. */
+export interface StepRunner {
+  /** Runs one step; returns its losses (read back, so the step is complete when this returns). */
+  step(): [number, number];
+  dispose(): void;
+}
+
+/** Steps and warm-up for one measurement. */
+export interface Sampling {
+  steps: number;
+  warmup: number;
+}
+
+/** A backend that needs fewer steps (or is skipped unless asked for) because it is far slower. */
+export interface SlowBackend extends Sampling {
+  skipByDefault?: boolean;
+}
+
+/** A benchmark: how to build its step, its peer script and its work per step. */
+export interface BenchmarkDefinition {
+  name: string;
+  /** File in ../shared/peers/. */
+  peerScript: string;
+  defaults: Sampling & { batch: number };
+  /** conv/matmul GFLOP per step, when defined by the peer. */
+  gflopPerStep?: (batch: number) => number;
+  slowBackends: Partial<Record<string, SlowBackend>>;
+  create(batch: number): StepRunner;
+}
+
+/** What one measurement (one backend or the peer, one process) reports. */
+export interface Measurement {
+  engine: string;
+  benchmark: string;
+  batch: number;
+  steps: number;
+  warmup: number;
+  median_ms: number;
+  min_ms: number;
+  max_ms: number;
+  peak_rss_mb: number;
+  gflop_per_s?: number;
+  losses?: [number, number];
+  note?: string;
+}
+
+/** Median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Peak resident set size of this process so far, in MiB. */
+export function peakRssMb(): number {
+  // resourceUsage().maxRSS is in KiB on Linux.
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** Rounds to one decimal (ms) for the JSON output. */
+export function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,59 @@
+/**
+ * Measures one benchmark on one backend in a fresh process (so peak RSS is this backend's alone) and prints one
+ * JSON line (a Measurement). Backends: native, wasm, cpu, and native-fused (bench/fused-hooks.ts). Run by
+ * bench/run.ts:
+ *   tsx bench/worker.ts <benchmark> <backend> <batch> <steps> <warmup> [--profile]
+ */
+import { tf } from "../src/core/engine/tf.js";
+import { selectBackend } from "../src/node/engine/select.js";
+import { BENCHMARKS } from "./benchmarks.js";
+import { median, peakRssMb, round1, type Measurement } from "./common.js";
+import { installFusedHooks } from "./fused-hooks.js";
+import { formatProfile, profileKernels } from "./profile.js";
+
+const [benchmarkName, backend, batchText, stepsText, warmupText, ...flags] = process.argv.slice(2);
+const definition = BENCHMARKS.find((candidate) => candidate.name === benchmarkName);
+if (definition === undefined || backend === undefined) {
+  throw new Error("usage: worker.ts <benchmark> <backend> <batch> <steps> <warmup> [--profile]");
+}
+const batch = Number(batchText);
+const steps = Number(stepsText);
+const warmup = Number(warmupText);
+const PROFILE_STEPS = 10;
+
+/** `native-fused`: the native backend with the fused BatchNorm/Adam hooks (bench/fused-hooks.ts). */
+const FUSED_SUFFIX = "-fused";
+const backendName = backend.endsWith(FUSED_SUFFIX) ? backend.slice(0, -FUSED_SUFFIX.length) : backend;
+const selected = await selectBackend(backendName as Parameters<typeof selectBackend>[0], () => {});
+if (selected !== backendName) throw new Error(`backend ${backendName} unavailable (got ${selected})`);
+if (backend.endsWith(FUSED_SUFFIX)) installFusedHooks();
+const runner = definition.create(batch);
+const times: number[] = [];
+let losses: [number, number] = [Number.NaN, Number.NaN];
+for (let i = 0; i < warmup + steps; i++) {
+  const start = performance.now();
+  losses = runner.step();
+  if (i >= warmup) times.push(performance.now() - start);
+}
+const medianMs = median(times);
+const gflop = definition.gflopPerStep?.(batch);
+const measurement: Measurement = {
+  engine: `tsgan-${backend}`,
+  benchmark: definition.name,
+  batch,
+  steps,
+  warmup,
+  median_ms: round1(medianMs),
+  min_ms: round1(Math.min(...times)),
+  max_ms: round1(Math.max(...times)),
+  peak_rss_mb: peakRssMb(),
+  ...(gflop === undefined ? {} : { gflop_per_s: round1(gflop / (medianMs / 1000)) }),
+  losses,
+};
+if (flags.includes("--profile")) {
+  const profile = profileKernels(tf.getBackend(), () => void runner.step(), PROFILE_STEPS, flags.includes("--shapes"));
+  process.stderr.write(`${formatProfile(profile, 40)}\n`);
+  (measurement as Measurement & { profile?: unknown }).profile = profile;
+}
+runner.dispose();
+process.stdout.write(`${JSON.stringify(measurement)}\n`);

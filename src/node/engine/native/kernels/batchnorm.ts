@@ -1,0 +1,87 @@
+/**
+ * Batch normalisation in training mode as two fused kernels, registered for the native backend only:
+ *
+ *   TsganBatchNormTraining      {x, scale, offset} {varianceEpsilon} -> [y, mean, variance]
+ *   TsganBatchNormTrainingGrad  {dy, x, mean, variance, scale?} {varianceEpsilon} -> [dx, dScale, dOffset]
+ *
+ * x is [..., channels] (statistics over every axis but the last); mean and variance (biased, as tf.moments) are
+ * [channels]. TsganBatchNormTraining has a registered gradient (src/node/engine/native/gradients.ts) that runs the
+ * second kernel and differentiates through the batch statistics, so one call replaces tf.moments + tf.batchNorm
+ * and their ~25 full-size backward kernels with 3 + 2 passes over the data. A layer uses it, when
+ * `tf.getKernel("TsganBatchNormTraining", tf.getBackend())` exists, as
+ *
+ *   const [y, mean, variance] = tf.engine().runKernel("TsganBatchNormTraining", { x, scale, offset },
+ *     { varianceEpsilon }) as tf.Tensor[];   // differentiable in x, scale, offset; mean/variance for running stats
+ *
+ * (test/node/engine/native/fused.test.ts checks it against tf.moments + tf.batchNorm on the cpu backend.)
+ */
+import type { TensorInfo } from "@tensorflow/tfjs-core";
+
+import { allFloat32, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "../backend.js";
+
+/** Kernel names of the fused training-mode batch normalisation. */
+export const BATCH_NORM_TRAINING_KERNEL = "TsganBatchNormTraining";
+export const BATCH_NORM_TRAINING_GRAD_KERNEL = "TsganBatchNormTrainingGrad";
+
+function channelsOf(x: TensorInfo, name: string, parameters: (TensorInfo | undefined)[]): number {
+  const channels = x.shape[x.shape.length - 1] ?? 0;
+  const valid =
+    x.shape.length >= 1 &&
+    sizeOf(x.shape) > 0 &&
+    allFloat32(x, ...parameters) &&
+    parameters.every((tensor) => tensor === undefined || sizeOf(tensor.shape) === channels);
+  if (!valid) throw new Error(`${name}: x must be float32 [..., channels] with [channels] parameters`);
+  return channels;
+}
+
+function batchNormTraining({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
+  const { x, scale, offset } = inputs as Record<string, TensorInfo | undefined>;
+  const channels = channelsOf(x!, BATCH_NORM_TRAINING_KERNEL, [scale, offset]);
+  const y = backend.allocate(sizeOf(x!.shape));
+  const mean = new Float32Array(channels);
+  const variance = new Float32Array(channels);
+  backend.addon.batchNormTraining(
+    backend.floats(x!),
+    scale === undefined ? null : backend.floats(scale),
+    offset === undefined ? null : backend.floats(offset),
+    (attrs?.["varianceEpsilon"] as number | undefined) ?? 1e-3,
+    channels,
+    y,
+    mean,
+    variance,
+  );
+  return [backend.output(y, x!.shape), backend.output(mean, [channels]), backend.output(variance, [channels])];
+}
+
+function batchNormTrainingGrad({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
+  const { dy, x, mean, variance, scale } = inputs as Record<string, TensorInfo | undefined>;
+  const channels = channelsOf(x!, BATCH_NORM_TRAINING_GRAD_KERNEL, [mean, variance, scale]);
+  if (sizeOf(dy!.shape) !== sizeOf(x!.shape)) throw new Error(`${BATCH_NORM_TRAINING_GRAD_KERNEL}: dy must match x`);
+  const dx = backend.allocate(sizeOf(x!.shape));
+  const dScale = new Float32Array(channels);
+  const dOffset = new Float32Array(channels);
+  backend.addon.batchNormTrainingGrad(
+    backend.floats(dy!),
+    backend.floats(x!),
+    backend.floats(mean!),
+    backend.floats(variance!),
+    scale === undefined ? null : backend.floats(scale),
+    (attrs?.["varianceEpsilon"] as number | undefined) ?? 1e-3,
+    channels,
+    dx,
+    dScale,
+    dOffset,
+  );
+  const parameterShape = scale?.shape ?? [channels];
+  return [
+    backend.output(dx, x!.shape),
+    backend.output(dScale, parameterShape),
+    backend.output(dOffset, parameterShape),
+  ];
+}
+
+/** The fused batch-normalisation kernels of the native backend. */
+export const batchNormKernels: NativeKernelConfig[] = [
+  { kernelName: BATCH_NORM_TRAINING_KERNEL, kernelFunc: batchNormTraining },
+  { kernelName: BATCH_NORM_TRAINING_GRAD_KERNEL, kernelFunc: batchNormTrainingGrad },
+];

@@ -1,0 +1,50 @@
+/**
+ * `TsganAdam`: one Adam update of one variable in a single native pass (instead of ~13 element-wise kernels),
+ * registered for the native backend only. Optimizers use it when `tf.getKernel("TsganAdam", tf.getBackend())`
+ * exists, and otherwise run the same formula as ops:
+ *
+ *   const [newVariable, newM, newV] = tf.engine().runKernel("TsganAdam", { variable, gradient, m, v }, {
+ *     beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2,
+ *     secondCorrection: Math.sqrt(1 - beta2 ** t), epsilon, stepSize: learningRate / (1 - beta1 ** t),
+ *   }) as tf.Tensor[];
+ *
+ * Results are bit-identical to m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2); θ ← θ − (m / (√v / c2 + ε))·stepSize
+ * computed with TF.js ops in that order.
+ */
+import type { TensorInfo } from "@tensorflow/tfjs-core";
+
+import { allFloat32, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "../backend.js";
+
+/** Kernel name of the fused Adam update. */
+export const ADAM_KERNEL = "TsganAdam";
+
+const COEFFICIENTS = ["beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "secondCorrection", "epsilon", "stepSize"];
+
+function adam({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
+  const { variable, gradient, m, v } = inputs as Record<string, TensorInfo>;
+  const tensors = [variable!, gradient!, m!, v!];
+  const size = sizeOf(variable!.shape);
+  if (!allFloat32(...tensors) || tensors.some((tensor) => sizeOf(tensor.shape) !== size)) {
+    throw new Error(`${ADAM_KERNEL}: variable, gradient, m and v must be float32 of one size`);
+  }
+  const coefficients = Float64Array.from(COEFFICIENTS, (name) => {
+    const value = attrs?.[name];
+    if (typeof value !== "number") throw new Error(`${ADAM_KERNEL}: attribute ${name} missing`);
+    return value;
+  });
+  const outputs = [backend.allocate(size), backend.allocate(size), backend.allocate(size)] as const;
+  backend.addon.adam(
+    backend.floats(variable!),
+    backend.floats(gradient!),
+    backend.floats(m!),
+    backend.floats(v!),
+    outputs[0],
+    outputs[1],
+    outputs[2],
+    coefficients,
+  );
+  return outputs.map((values) => backend.output(values, variable!.shape));
+}
+
+/** The optimizer kernels of the native backend. */
+export const optimizerKernels: NativeKernelConfig[] = [{ kernelName: ADAM_KERNEL, kernelFunc: adam }];

@@ -1,0 +1,140 @@
+/**
+ * Whole training steps (tsgan's own models and Algorithm-1 steps) on the native backend vs the cpu backend, and a
+ * 1 000-step run without tensor or native-memory leaks.
+ *
+ * Tolerance: the losses of the first steps agree to 1e-3 relative. Kernels differ in summation order (oneDNN
+ * blocks its reductions), so the two runs drift apart by rounding, by about 1e-6 per step at first.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { resolveConfig, type Config } from "../../../../src/core/config.js";
+import { toyDistribution } from "../../../../src/core/data/toys.js";
+import { Rng } from "../../../../src/core/engine/random.js";
+import { createGan, disposeGan } from "../../../../src/core/training/gan.js";
+import { sampleNoise } from "../../../../src/core/training/noise.js";
+import { discriminatorStep, generatorStep } from "../../../../src/core/training/steps.js";
+import { requireNativeBackend } from "./helpers.js";
+
+/** Loss agreement between backends over the first steps (see the file comment). */
+const LOSS_TOLERANCE = 1e-3;
+/** Allowed growth of the resident set between step 200 and step 1 000 of the leak run. */
+const RSS_GROWTH_BOUND_MB = 64;
+
+beforeAll(() => {
+  requireNativeBackend();
+});
+
+/** Runs `steps` Algorithm-1 iterations (k = 1) on `backend`; returns [discriminator loss, generator loss] per step. */
+function trainLosses(
+  backend: string,
+  config: Config,
+  dataShape: number[],
+  real: (step: number) => tf.Tensor,
+  steps: number,
+): number[][] {
+  tf.setBackend(backend);
+  const gan = createGan(config, dataShape);
+  const losses: number[][] = [];
+  for (let step = 0; step < steps; step++) {
+    const rng = Rng.derive(config.seed, step, "test");
+    const batch = real(step);
+    const discriminatorNoise = sampleNoise(config, config.batchSize, rng);
+    const generatorNoise = sampleNoise(config, config.batchSize, rng);
+    const seeds = { generator: step, discriminator: step };
+    const discriminator = discriminatorStep(gan, batch, discriminatorNoise, seeds);
+    const generator = generatorStep(gan, generatorNoise, seeds);
+    losses.push([discriminator.loss.dataSync()[0]!, generator.loss.dataSync()[0]!]);
+    tf.dispose([
+      batch,
+      discriminatorNoise,
+      generatorNoise,
+      ...Object.values(discriminator),
+      ...Object.values(generator),
+    ]);
+  }
+  disposeGan(gan);
+  return losses;
+}
+
+function expectSameLosses(actual: number[][], expected: number[][]): void {
+  expected.forEach((pair, step) =>
+    pair.forEach((value, index) => {
+      const difference = Math.abs(actual[step]![index]! - value) / Math.max(Math.abs(value), 1e-6);
+      expect(difference, `step ${step} loss ${index}: ${actual[step]![index]} vs ${value}`).toBeLessThanOrEqual(
+        LOSS_TOLERANCE,
+      );
+    }),
+  );
+}
+
+const mlpConfig = resolveConfig({
+  dataset: "grid-2d",
+  arch: "mlp",
+  batchSize: 32,
+  latentDim: 2,
+  prior: "normal",
+  beta1: 0.8,
+  generatorOutput: "linear",
+  mlp: {
+    generatorHidden: [64, 64],
+    generatorBatchNorm: true,
+    discriminatorHidden: [32, 32],
+    maxoutPieces: 3,
+    discriminatorInputDropout: 0,
+    discriminatorDropout: 0,
+  },
+});
+const grid = toyDistribution("grid-2d");
+const gridBatch = (step: number) =>
+  tf.tensor2d(grid.sample(mlpConfig.batchSize, Rng.derive(7, step, "real")), [mlpConfig.batchSize, 2]);
+
+describe("training on native matches cpu", () => {
+  it("MLP GAN with batch norm and maxout, 5 steps", () => {
+    const expected = trainLosses("cpu", mlpConfig, [2], gridBatch, 5);
+    const actual = trainLosses("native", mlpConfig, [2], gridBatch, 5);
+    expectSameLosses(actual, expected);
+  });
+
+  it("DCGAN (8×8 images, small channels), 3 steps", () => {
+    const config = resolveConfig({
+      arch: "dcgan",
+      batchSize: 6,
+      latentDim: 10,
+      prior: "normal",
+      dcgan: { generatorDepth: 16, generatorChannels: [8], discriminatorChannels: [8, 16], discriminatorDropout: 0 },
+    });
+    const imageShape = [8, 8, 1];
+    const images = (step: number) =>
+      tf.tensor4d(new Rng(step + 1).fillUniform(new Float32Array(6 * 64), -1, 1), [6, 8, 8, 1]);
+    const expected = trainLosses("cpu", config, imageShape, images, 3);
+    const actual = trainLosses("native", config, imageShape, images, 3);
+    expectSameLosses(actual, expected);
+  });
+});
+
+describe("long runs", () => {
+  it(`1 000 MLP steps: no tensor leak, resident memory grows < ${RSS_GROWTH_BOUND_MB} MB after warm-up`, () => {
+    tf.setBackend("native");
+    const gan = createGan(mlpConfig, [2]);
+    const tensorsBefore = tf.memory().numTensors;
+    let rssAtWarmup = 0;
+    for (let step = 0; step < 1000; step++) {
+      if (step === 200) rssAtWarmup = process.memoryUsage().rss;
+      const rng = Rng.derive(1, step, "leak");
+      const batch = gridBatch(step);
+      const noise = [
+        sampleNoise(mlpConfig, mlpConfig.batchSize, rng),
+        sampleNoise(mlpConfig, mlpConfig.batchSize, rng),
+      ];
+      const seeds = { generator: step, discriminator: step };
+      const metrics = [discriminatorStep(gan, batch, noise[0]!, seeds), generatorStep(gan, noise[1]!, seeds)];
+      metrics[0]!.loss.dataSync();
+      tf.dispose([batch, ...noise, ...metrics.flatMap((entry) => Object.values(entry))]);
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+    }
+    const growthMb = (process.memoryUsage().rss - rssAtWarmup) / 2 ** 20;
+    disposeGan(gan);
+    expect(growthMb).toBeLessThan(RSS_GROWTH_BOUND_MB);
+  });
+});
