@@ -46,7 +46,7 @@ export async function writeSamplePicture(
       { count, height: dataset.height, width: dataset.width, channels: dataset.channels },
       {
         valueRange: [range.low, range.high],
-      upscale: GRID_UPSCALE,
+        upscale: GRID_UPSCALE,
       },
     );
     return path;
