@@ -305,6 +305,24 @@ export function hashFromState(state: LabState, page: PageName): string {
   return text ? `#${text}` : "";
 }
 
+/** The training settings every toy page shares, as config keys (the pages add their own, e.g. latentDim). */
+export function toyTrainingConfig(state: LabState) {
+  return {
+    prior: state.prior,
+    optimizer: state.optimizer,
+    seed: state.seed,
+    loss: state.loss,
+    discriminatorSteps: state.discriminatorSteps,
+    generatorLearningRate: state.generatorLearningRate,
+    discriminatorLearningRate: state.discriminatorLearningRate,
+    batchSize: state.batchSize,
+    mlp: {
+      generatorHidden: parseLayers(state.generatorHidden),
+      discriminatorHidden: parseLayers(state.discriminatorHidden),
+    },
+  };
+}
+
 /** Layer widths from "64,64". */
 export function parseLayers(text: string): number[] {
   return text

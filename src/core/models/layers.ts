@@ -87,6 +87,18 @@ function initialValues(
   return rng.fillUniform(values, -limit, limit);
 }
 
+/** A convolution filter variable, initialised with the fan-in and fan-out its layout implies. */
+function addFilter(
+  store: ParameterStore,
+  name: string,
+  shape: number[],
+  init: Initializer,
+  fanIn: number,
+  fanOut: number,
+) {
+  return store.add(`${name}/filter`, shape, initialValues(store, `${name}/filter`, shape, init, fanIn, fanOut));
+}
+
 /** x·W + b. Input [batch, inputs] → [batch, units]. */
 export class Dense implements Layer {
   readonly outputShape: number[];
@@ -152,17 +164,13 @@ export class Conv2D implements Layer {
     const [height, width, inChannels] = inputShape as [number, number, number];
     this.outputShape = [Math.ceil(height / stride), Math.ceil(width / stride), channels];
     const shape = [kernelSize, kernelSize, inChannels, channels]; // HWIO
-    this.filter = store.add(
-      `${name}/filter`,
+    this.filter = addFilter(
+      store,
+      name,
       shape,
-      initialValues(
-        store,
-        `${name}/filter`,
-        shape,
-        init,
-        kernelSize * kernelSize * inChannels,
-        kernelSize * kernelSize * channels,
-      ),
+      init,
+      kernelSize * kernelSize * inChannels,
+      kernelSize * kernelSize * channels,
     );
     this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
   }
@@ -192,17 +200,13 @@ export class Conv2DTranspose implements Layer {
     const [height, width, inChannels] = inputShape as [number, number, number];
     this.outputShape = [height * stride, width * stride, channels];
     const shape = [kernelSize, kernelSize, channels, inChannels]; // TF.js layout for conv2dTranspose: [h, w, out, in]
-    this.filter = store.add(
-      `${name}/filter`,
+    this.filter = addFilter(
+      store,
+      name,
       shape,
-      initialValues(
-        store,
-        `${name}/filter`,
-        shape,
-        init,
-        kernelSize * kernelSize * inChannels,
-        kernelSize * kernelSize * channels,
-      ),
+      init,
+      kernelSize * kernelSize * inChannels,
+      kernelSize * kernelSize * channels,
     );
     this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
   }

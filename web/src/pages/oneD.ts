@@ -3,7 +3,7 @@
  * with V(D, G) beside the theory's −log 4 + 2·JSD and G's gradient norm (switch the loss to minimax and watch it fall).
  */
 import { element } from "../layout.js";
-import { parseLayers, type LabState } from "../state.js";
+import { toyTrainingConfig, type LabState } from "../state.js";
 import { COLORS, formatNumber } from "../views/canvas.js";
 import { drawFigure1 } from "../views/figure1.js";
 import type { OneDProbe } from "../worker/protocol.js";
@@ -49,20 +49,7 @@ function data(state: LabState) {
 }
 
 function config(state: LabState) {
-  return {
-    prior: state.prior,
-    optimizer: state.optimizer,
-    seed: state.seed,
-    loss: state.loss,
-    discriminatorSteps: state.discriminatorSteps,
-    generatorLearningRate: state.generatorLearningRate,
-    discriminatorLearningRate: state.discriminatorLearningRate,
-    batchSize: state.batchSize,
-    mlp: {
-      generatorHidden: parseLayers(state.generatorHidden),
-      discriminatorHidden: parseLayers(state.discriminatorHidden),
-    },
-  };
+  return toyTrainingConfig(state);
 }
 
 startTrainingPage({

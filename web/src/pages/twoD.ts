@@ -12,7 +12,7 @@ import {
   decodeDrawnPoints,
   encodeDrawnPoints,
 } from "../data/labToys.js";
-import { parseLayers, type LabState } from "../state.js";
+import { toyTrainingConfig, type LabState } from "../state.js";
 import { COLORS, formatNumber } from "../views/canvas.js";
 import { drawPlane, planeTransform } from "../views/plane.js";
 import type { DataSpec, Probe, SessionInfo, TwoDProbe } from "../worker/protocol.js";
@@ -146,18 +146,7 @@ function data(state: LabState): DataSpec {
 function config(state: LabState) {
   return {
     latentDim: 2, // so that the manifold is G applied to a grid of the whole noise space
-    prior: state.prior,
-    optimizer: state.optimizer,
-    seed: state.seed,
-    loss: state.loss,
-    discriminatorSteps: state.discriminatorSteps,
-    generatorLearningRate: state.generatorLearningRate,
-    discriminatorLearningRate: state.discriminatorLearningRate,
-    batchSize: state.batchSize,
-    mlp: {
-      generatorHidden: parseLayers(state.generatorHidden),
-      discriminatorHidden: parseLayers(state.discriminatorHidden),
-    },
+    ...toyTrainingConfig(state),
   };
 }
 
