@@ -10,7 +10,9 @@
 // time either way).
 // Build output: native/build/Release/tsgan_native.node; the full log of a failed build: native/build/build.log.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,6 +77,37 @@ if (process.platform === "win32") giveUp("Windows is not supported yet");
 if (!hasOneDnnHeaders()) giveUp(`oneDNN headers (${ONEDNN_HEADER}) not found`);
 const nodeGyp = findNodeGyp();
 if (nodeGyp === undefined) giveUp("node-gyp not found");
+
+/** A lock per checkout: two builds at once (e.g. `npm install` while another one runs) would clobber native/build. */
+const LOCK_STALE_MS = 15 * 60 * 1000;
+const LOCK_POLL_MS = 500;
+const lockFile = join(
+  tmpdir(),
+  `tsgan-native-build-${createHash("sha1").update(nativeDirectory).digest("hex").slice(0, 12)}.lock`,
+);
+function acquireLock() {
+  for (;;) {
+    try {
+      closeSync(openSync(lockFile, "wx"));
+      return;
+    } catch {
+      try {
+        if (Date.now() - statSync(lockFile).mtimeMs > LOCK_STALE_MS) unlinkSync(lockFile);
+      } catch {
+        // the other build just finished: retry
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+    }
+  }
+}
+acquireLock();
+process.on("exit", () => {
+  try {
+    unlinkSync(lockFile);
+  } catch {
+    // already gone
+  }
+});
 
 const args = [nodeGyp, "rebuild"];
 const nodeDirectory = localNodeDirectory();
