@@ -24,6 +24,9 @@ enum class BinaryOp : int {
   Greater = 100, GreaterEqual = 101, Less = 102, LessEqual = 103, Equal = 104, NotEqual = 105,
 };
 
+/** From this many elements on, transcendental maps use oneDNN's JIT kernels (~20x faster than libm per element). */
+constexpr int64_t kTranscendentalThreshold = 4096;
+
 struct EltwiseBundle {
   dnnl::eltwise_forward primitive;
   dnnl::memory::desc desc;
@@ -78,24 +81,24 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
       case UnaryOp::Sqrt: mapUnary(x, out, n, [](float v) { return std::sqrt(v); }); break;
       case UnaryOp::Rsqrt: mapUnary(x, out, n, [](float v) { return 1.f / std::sqrt(v); }); break;
       case UnaryOp::Reciprocal: mapUnary(x, out, n, [](float v) { return 1.f / v; }); break;
-      // Transcendental maps: oneDNN's vectorised JIT kernels for large tensors; for small ones the C library on
-      // this thread (a oneDNN primitive always forks the thread pool, which costs more than the work).
+      // Transcendental maps: oneDNN's vectorised JIT kernels from a few thousand elements on; for fewer, the C
+      // library on this thread (a oneDNN primitive always forks the thread pool, which costs more than the work).
       case UnaryOp::Exp:
-        if (n >= kParallelThreshold) oneDnnEltwise(algorithm::eltwise_exp, x, out, n, 0.f, 0.f);
+        if (n >= kTranscendentalThreshold) oneDnnEltwise(algorithm::eltwise_exp, x, out, n, 0.f, 0.f);
         else mapUnary(x, out, n, [](float v) { return std::exp(v); });
         break;
       case UnaryOp::Log:
-        if (n >= kParallelThreshold) oneDnnEltwise(algorithm::eltwise_log, x, out, n, 0.f, 0.f);
+        if (n >= kTranscendentalThreshold) oneDnnEltwise(algorithm::eltwise_log, x, out, n, 0.f, 0.f);
         else mapUnary(x, out, n, [](float v) { return std::log(v); });
         break;
       case UnaryOp::Log1p: mapUnary(x, out, n, [](float v) { return std::log1p(v); }); break;
       case UnaryOp::Expm1: mapUnary(x, out, n, [](float v) { return std::expm1(v); }); break;
       case UnaryOp::Tanh:
-        if (n >= kParallelThreshold) oneDnnEltwise(algorithm::eltwise_tanh, x, out, n, 0.f, 0.f);
+        if (n >= kTranscendentalThreshold) oneDnnEltwise(algorithm::eltwise_tanh, x, out, n, 0.f, 0.f);
         else mapUnary(x, out, n, [](float v) { return std::tanh(v); });
         break;
       case UnaryOp::Sigmoid:
-        if (n >= kParallelThreshold) oneDnnEltwise(algorithm::eltwise_logistic, x, out, n, 0.f, 0.f);
+        if (n >= kTranscendentalThreshold) oneDnnEltwise(algorithm::eltwise_logistic, x, out, n, 0.f, 0.f);
         else mapUnary(x, out, n, [](float v) { return 1.f / (1.f + std::exp(-v)); });
         break;
       case UnaryOp::Softplus:
@@ -103,7 +106,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
         mapUnary(x, out, n, [](float v) { return std::max(v, 0.f) + std::log1p(std::exp(-std::fabs(v))); });
         break;
       case UnaryOp::Elu:
-        if (n >= kParallelThreshold) oneDnnEltwise(algorithm::eltwise_elu, x, out, n, 1.f, 0.f);
+        if (n >= kTranscendentalThreshold) oneDnnEltwise(algorithm::eltwise_elu, x, out, n, 1.f, 0.f);
         else mapUnary(x, out, n, [](float v) { return v > 0.f ? v : std::expm1(v); });
         break;
       case UnaryOp::Relu: mapUnary(x, out, n, [](float v) { return v > 0.f ? v : (v == v ? 0.f : v); }); break;
