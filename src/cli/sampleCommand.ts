@@ -3,9 +3,10 @@
  * G runs in inference mode with noise from the prior it was trained with.
  */
 import { extname, join } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { resolveConfig } from "../core/config.js";
 import { dataShape } from "../core/data/dataset.js";
+import type { BackendName } from "../core/engine/backend.js";
 import { Rng } from "../core/engine/random.js";
 import { restoreCheckpoint } from "../core/training/checkpoint.js";
 import { createGan, disposeGan } from "../core/training/gan.js";
@@ -41,7 +42,7 @@ export function sampleCommand(): Command {
       "--out <file>",
       "output file: .png for images, .svg for toys (default: <run>/samples/sample_<step>.png|svg)",
     )
-    .option("--backend <name>", "auto|native|wasm|cpu", "auto")
+    .addOption(new Option("--backend <name>", "engine").choices(["auto", "native", "wasm", "cpu"]).default("auto"))
     .action(
       async (options: {
         run: string;
@@ -49,7 +50,7 @@ export function sampleCommand(): Command {
         count: number;
         seed?: number;
         out?: string;
-        backend: string;
+        backend: BackendName;
       }) => {
         const run = await RunDirectory.open(options.run);
         const { manifest, tensors } = await run.readCheckpoint(options.checkpoint);
@@ -60,7 +61,7 @@ export function sampleCommand(): Command {
         if (extname(out).toLowerCase() !== extension) {
           throw new RunError(`--out ${out}: this run's samples are written as ${extension} files`);
         }
-        await selectBackend(options.backend as never);
+        await selectBackend(options.backend);
         const gan = createGan(config, dataShape(dataset));
         try {
           restoreCheckpoint(gan, manifest, tensors, { weightsOnly: true });
