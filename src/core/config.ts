@@ -5,9 +5,26 @@
  * The fully resolved config is written to the run directory and into every checkpoint.
  */
 import { z } from "zod";
-import { BACKEND_NAMES } from "./engine/backend.js";
 import { ConfigError } from "./errors.js";
-import { METRIC_NAMES } from "./metrics/registry.js";
+
+/**
+ * The choices, in one place. This file is a leaf (zod only, no TF.js): the CLI's flags, the lab's fields and the
+ * registries (losses, metrics, backends) take their names from here, so a new name is one edit.
+ */
+/** What a user may ask for; `auto` picks the fastest backend that works here (src/core/engine/backend.ts). */
+export const BACKEND_NAMES = ["auto", "native", "wasm", "cpu", "webgl", "webgpu"] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+/** Every evaluation metric's name, in the order tables list them (src/core/metrics/registry.ts). */
+export const METRIC_NAMES = [
+  "parzen",
+  "frechet",
+  "classifier-score",
+  "class-coverage",
+  "precision-recall",
+  "modes",
+  "divergence",
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** A default value and the one-line reason for it, kept together so neither drifts. */
 function why<T extends z.ZodTypeAny>(schema: T, value: z.input<T>, reason: string) {

@@ -7,9 +7,9 @@
 import { tf } from "./tf.js";
 import { registerWasmTrainingKernels } from "./wasmKernels.js";
 
-/** What a user may ask for; `auto` picks the fastest backend that works here. */
-export const BACKEND_NAMES = ["auto", "native", "wasm", "cpu", "webgl", "webgpu"] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import { BACKEND_NAMES, type BackendName } from "../config.js";
+
+export { BACKEND_NAMES, type BackendName };
 
 /** Prepares a backend before it is selected (loads an addon, registers kernels); returns why it cannot, or null. */
 export type BackendProvider = () => Promise<string | null>;

@@ -13,17 +13,9 @@ import type { ParzenResult } from "./parzen.js";
 import { PAPER_PARZEN_MNIST } from "./parzen.js";
 import type { PrecisionRecallResult } from "./precisionRecall.js";
 
-/** Every metric's name, in the order tables list them. */
-export const METRIC_NAMES = [
-  "parzen",
-  "frechet",
-  "classifier-score",
-  "class-coverage",
-  "precision-recall",
-  "modes",
-  "divergence",
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+import { METRIC_NAMES, type MetricName } from "../config.js";
+
+export { METRIC_NAMES, type MetricName };
 
 /** The two kinds of data: image datasets and the 1-D/2-D toy distributions. */
 export type DataKind = "images" | "toy";
