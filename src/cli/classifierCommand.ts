@@ -5,9 +5,9 @@
  *   tsgan classifier eval --dataset fashion-mnist [--weights dir] [--backend auto]
  */
 import cliProgress from "cli-progress";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, type Option } from "commander";
 
-import { BACKEND_NAMES, type BackendName } from "../core/engine/backend.js";
+import { NODE_BACKEND_NAMES, type BackendName } from "../core/config.js";
 import { DEFAULT_CLASSIFIER_TRAINING, evaluateAccuracy, type ClassifierProgress } from "../core/training/classifier.js";
 import {
   CLASSIFIER_DATASETS,
@@ -18,34 +18,18 @@ import {
   type ClassifierDataset,
 } from "../node/classifier.js";
 import { selectBackend } from "../node/engine/select.js";
+import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
 
 /** On a pipe or CI log, one plain progress line this often instead of redraws. */
 const PLAIN_LINE_INTERVAL_MS = 10_000;
 /** The loss shown is a moving average over this many recent steps: one batch's loss is noisy. */
 const LOSS_WINDOW = 100;
-/** Backends the classifier commands accept (the browser's GPU backends do not exist on Node). */
-const NODE_BACKENDS = BACKEND_NAMES.filter((name) => name !== "webgl" && name !== "webgpu");
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError("not a positive integer");
-  return parsed;
-}
-
-function nonNegativeInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new InvalidArgumentError("not a non-negative integer");
-  return parsed;
-}
-
 function datasetOption(): Option {
-  return new Option("--dataset <name>", "dataset the classifier is for")
-    .choices(CLASSIFIER_DATASETS)
-    .makeOptionMandatory();
+  return choiceOption("--dataset <name>", "dataset the classifier is for", CLASSIFIER_DATASETS).makeOptionMandatory();
 }
 
 function backendOption(): Option {
-  return new Option("--backend <name>", "TF.js backend (default: auto, the fastest that works)").choices(NODE_BACKENDS);
+  return choiceOption("--backend <name>", "TF.js backend (default: auto, the fastest that works)", NODE_BACKEND_NAMES);
 }
 
 function formatSeconds(seconds: number): string {

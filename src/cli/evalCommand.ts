@@ -4,24 +4,13 @@
  */
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
-import { BACKEND_NAMES, type BackendName } from "../core/engine/backend.js";
+import { NODE_BACKEND_NAMES, type BackendName } from "../core/config.js";
 import { METRIC_NAMES, METRICS, parseMetricList, summarize, type MetricName } from "../core/metrics/registry.js";
 import { evaluateRun, type EvaluationProgress, type EvaluationReport } from "../node/evaluate.js";
+import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
 
 /** On a pipe or CI log, a phase's progress is printed at most this often. */
 const PLAIN_LINE_INTERVAL_MS = 10_000;
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError("not a positive integer");
-  return parsed;
-}
-
-function nonNegativeInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError("not a non-negative integer");
-  return parsed;
-}
 
 function metricList(value: string): MetricName[] {
   try {
@@ -29,13 +18,6 @@ function metricList(value: string): MetricName[] {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
-}
-
-function backendName(value: string): BackendName {
-  if (!(BACKEND_NAMES as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`not one of ${BACKEND_NAMES.join(", ")}`);
-  }
-  return value as BackendName;
 }
 
 /** A progress display fed by EvaluationProgress: one bar per phase on a terminal, occasional lines otherwise. */
@@ -101,7 +83,7 @@ export function evalCommand(): Command {
     .option("--metrics <names>", `comma-separated metrics (default: all that apply): ${metricHelp}`, metricList)
     .option("--samples <n>", "generated samples (default: 10000 for images, 2500 for toys)", positiveInteger)
     .option("--seed <n>", "seed of the evaluation noise (default: the run's seed)", nonNegativeInteger)
-    .option("--backend <name>", "auto|native|wasm|cpu (default: the run's)", backendName)
+    .addOption(choiceOption("--backend <name>", "engine (default: the run's)", NODE_BACKEND_NAMES))
     .action(
       async (options: {
         run: string;

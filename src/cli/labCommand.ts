@@ -2,21 +2,17 @@
  * `tsgan lab`: builds the web lab if needed, serves it and the runs directory read-only, prints the URL, and runs
  * until Ctrl-C.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { ensureWebBuilt, WEB_DIST_DIRECTORY } from "../node/lab/build.js";
 import { labDatasetFiles } from "../node/lab/datasets.js";
 import { DEFAULT_LAB_HOST, DEFAULT_LAB_PORT, startLabServer } from "../node/lab/server.js";
+import { integer } from "./options.js";
 
 /** The largest TCP port. */
 const MAX_PORT = 65_535;
 
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > MAX_PORT) {
-    throw new InvalidArgumentError(`not a port (0–${MAX_PORT})`);
-  }
-  return parsed;
-}
+/** A TCP port; 0 asks the system for any free one. */
+const port = integer({ min: 0, max: MAX_PORT, what: "a port" });
 
 export function labCommand(): Command {
   return new Command("lab")

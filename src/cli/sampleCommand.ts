@@ -3,30 +3,16 @@
  * G runs in inference mode with noise from the prior it was trained with.
  */
 import { extname, join } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { resolveConfig } from "../core/config.js";
-import { dataShape } from "../core/data/dataset.js";
-import type { BackendName } from "../core/engine/backend.js";
+import { Command } from "commander";
+import { NODE_BACKEND_NAMES, resolveConfig, type BackendName } from "../core/config.js";
 import { Rng } from "../core/engine/random.js";
-import { restoreCheckpoint } from "../core/training/checkpoint.js";
-import { createGan, disposeGan } from "../core/training/gan.js";
+import { disposeGan } from "../core/training/gan.js";
 import { sampleNoise } from "../core/training/noise.js";
-import { selectBackend } from "../node/engine/select.js";
+import { openGan } from "../node/run/openGan.js";
 import { RunDirectory, RunError, stepName } from "../node/run/runDirectory.js";
 import { writeSamplePicture } from "../node/run/samples.js";
 import { loadDatasetFor } from "../node/train.js";
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError("not a positive integer");
-  return parsed;
-}
-
-function nonNegativeInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError("not a non-negative integer");
-  return parsed;
-}
+import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
 
 /** The largest seed drawn when none is given (2^31 keeps it readable and exact in every JSON tool). */
 const MAX_RANDOM_SEED = 2 ** 31;
@@ -42,7 +28,7 @@ export function sampleCommand(): Command {
       "--out <file>",
       "output file: .png for images, .svg for toys (default: <run>/samples/sample_<step>.png|svg)",
     )
-    .addOption(new Option("--backend <name>", "engine").choices(["auto", "native", "wasm", "cpu"]).default("auto"))
+    .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
     .action(
       async (options: {
         run: string;
@@ -53,18 +39,16 @@ export function sampleCommand(): Command {
         backend: BackendName;
       }) => {
         const run = await RunDirectory.open(options.run);
-        const { manifest, tensors } = await run.readCheckpoint(options.checkpoint);
-        const config = resolveConfig(manifest.config);
+        const checkpoint = await run.readCheckpoint(options.checkpoint);
+        const config = resolveConfig(checkpoint.manifest.config);
         const dataset = loadDatasetFor(config);
         const extension = dataset.kind === "images" ? ".png" : ".svg";
-        const out = options.out ?? join(run.samplesDir, `sample_${stepName(manifest.step)}${extension}`);
+        const out = options.out ?? join(run.samplesDir, `sample_${stepName(checkpoint.manifest.step)}${extension}`);
         if (extname(out).toLowerCase() !== extension) {
           throw new RunError(`--out ${out}: this run's samples are written as ${extension} files`);
         }
-        await selectBackend(options.backend);
-        const gan = createGan(config, dataShape(dataset));
+        const { gan, manifest } = await openGan(run, { checkpoint, backend: options.backend, weightsOnly: true });
         try {
-          restoreCheckpoint(gan, manifest, tensors, { weightsOnly: true });
           const seed = options.seed ?? Math.floor(Math.random() * MAX_RANDOM_SEED);
           const noise = sampleNoise(config, options.count, Rng.derive(seed, "sample"));
           await writeSamplePicture(gan, dataset, noise, out, `${config.dataset}, step ${manifest.step}, seed ${seed}`);

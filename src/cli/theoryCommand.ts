@@ -3,16 +3,11 @@
  * vanishing minimax gradient. Thin: flags → src/node/theory.ts.
  */
 import { join } from "node:path";
-import { Argument, Command, InvalidArgumentError, Option } from "commander";
-import type { BackendName } from "../core/engine/backend.js";
+import { Argument, Command } from "commander";
+import { NODE_BACKEND_NAMES, type BackendName } from "../core/config.js";
 import { selectBackend } from "../node/engine/select.js";
 import { DEFAULT_THEORY_ROOT, THEORY_EXPERIMENTS, runTheory, type TheoryExperimentName } from "../node/theory.js";
-
-function nonNegativeInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError("not a non-negative integer");
-  return parsed;
-}
+import { choiceOption, nonNegativeInteger } from "./options.js";
 
 /** What each experiment shows, for --help. */
 const EXPERIMENT_HELP: Readonly<Record<TheoryExperimentName, string>> = {
@@ -31,7 +26,7 @@ export function theoryCommand(): Command {
       `output directory (default: ${DEFAULT_THEORY_ROOT}/<experiment>; with all: <dir>/<experiment>)`,
     )
     .option("--seed <n>", "every random draw derives from it", nonNegativeInteger, 1)
-    .addOption(new Option("--backend <name>", "engine").choices(["auto", "native", "wasm", "cpu"]).default("auto"))
+    .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
     .addHelpText(
       "after",
       "\nExperiments:\n" +

@@ -3,32 +3,27 @@
  * schema defaults < the dataset's preset < --config file < flags.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { ConfigError, ConfigSchema, DATASET_HINT, type Config } from "../core/config.js";
+import { Command, Option } from "commander";
+import {
+  ConfigError,
+  ConfigSchema,
+  DATASET_HINT,
+  NODE_BACKEND_NAMES,
+  configChoices,
+  type Config,
+} from "../core/config.js";
 import { configFromLayers } from "../core/presets.js";
 import { trainRun } from "../node/train.js";
+import { commaList, finiteNumber, integer } from "./options.js";
 import { createProgress, type Progress } from "./progress.js";
 
-function integer(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError("not an integer");
-  return parsed;
-}
+/** Integers of any sign: the schema says which are allowed, in a message naming the key. */
+const anyInteger = integer();
 
-function list(value: string): string[] {
-  return value
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
-}
-
-function number(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new InvalidArgumentError("not a number");
-  return parsed;
-}
-
-/** Each flag: its config key, its argument and parser. Help text comes from the schema's default and reason. */
+/**
+ * Each flag: its config key and argument, and a parser for numbers and lists. A key that is a choice in the schema
+ * (configChoices) gets its choices from there; `choices` narrows them where this environment offers fewer.
+ */
 const FLAGS: Array<{
   flag: string;
   key: keyof Config;
@@ -37,42 +32,37 @@ const FLAGS: Array<{
   choices?: readonly string[];
 }> = [
   { flag: "--dataset", key: "dataset", argument: "<name>" },
-  { flag: "--arch", key: "arch", argument: "<arch>", choices: ["mlp", "dcgan"] },
-  { flag: "--loss", key: "loss", argument: "<loss>", choices: ["non-saturating", "minimax"] },
-  { flag: "--discriminator-steps", key: "discriminatorSteps", argument: "<k>", parse: integer },
-  { flag: "--steps", key: "steps", argument: "<n>", parse: integer },
-  { flag: "--batch-size", key: "batchSize", argument: "<m>", parse: integer },
-  { flag: "--latent-dim", key: "latentDim", argument: "<n>", parse: integer },
-  { flag: "--prior", key: "prior", argument: "<prior>", choices: ["uniform", "normal"] },
-  { flag: "--optimizer", key: "optimizer", argument: "<name>", choices: ["adam", "sgd"] },
-  { flag: "--generator-learning-rate", key: "generatorLearningRate", argument: "<rate>", parse: number },
-  { flag: "--discriminator-learning-rate", key: "discriminatorLearningRate", argument: "<rate>", parse: number },
-  { flag: "--beta1", key: "beta1", argument: "<beta>", parse: number },
-  { flag: "--momentum", key: "momentum", argument: "<mu>", parse: number },
-  { flag: "--pretrain-discriminator-steps", key: "pretrainDiscriminatorSteps", argument: "<n>", parse: integer },
-  {
-    flag: "--generator-output",
-    key: "generatorOutput",
-    argument: "<activation>",
-    choices: ["auto", "tanh", "sigmoid", "linear"],
-  },
-  { flag: "--seed", key: "seed", argument: "<n>", parse: integer },
-  { flag: "--sample-every", key: "sampleEvery", argument: "<n>", parse: integer },
-  { flag: "--checkpoint-every", key: "checkpointEvery", argument: "<n>", parse: integer },
-  { flag: "--log-every", key: "logEvery", argument: "<n>", parse: integer },
-  { flag: "--eval-every", key: "evalEvery", argument: "<n>", parse: integer },
-  { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: list },
-  { flag: "--backend", key: "backend", argument: "<name>", choices: ["auto", "native", "wasm", "cpu"] },
+  { flag: "--arch", key: "arch", argument: "<arch>" },
+  { flag: "--loss", key: "loss", argument: "<loss>" },
+  { flag: "--discriminator-steps", key: "discriminatorSteps", argument: "<k>", parse: anyInteger },
+  { flag: "--steps", key: "steps", argument: "<n>", parse: anyInteger },
+  { flag: "--batch-size", key: "batchSize", argument: "<m>", parse: anyInteger },
+  { flag: "--latent-dim", key: "latentDim", argument: "<n>", parse: anyInteger },
+  { flag: "--prior", key: "prior", argument: "<prior>" },
+  { flag: "--optimizer", key: "optimizer", argument: "<name>" },
+  { flag: "--generator-learning-rate", key: "generatorLearningRate", argument: "<rate>", parse: finiteNumber },
+  { flag: "--discriminator-learning-rate", key: "discriminatorLearningRate", argument: "<rate>", parse: finiteNumber },
+  { flag: "--beta1", key: "beta1", argument: "<beta>", parse: finiteNumber },
+  { flag: "--momentum", key: "momentum", argument: "<mu>", parse: finiteNumber },
+  { flag: "--pretrain-discriminator-steps", key: "pretrainDiscriminatorSteps", argument: "<n>", parse: anyInteger },
+  { flag: "--generator-output", key: "generatorOutput", argument: "<activation>" },
+  { flag: "--seed", key: "seed", argument: "<n>", parse: anyInteger },
+  { flag: "--sample-every", key: "sampleEvery", argument: "<n>", parse: anyInteger },
+  { flag: "--checkpoint-every", key: "checkpointEvery", argument: "<n>", parse: anyInteger },
+  { flag: "--log-every", key: "logEvery", argument: "<n>", parse: anyInteger },
+  { flag: "--eval-every", key: "evalEvery", argument: "<n>", parse: anyInteger },
+  { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: commaList },
+  { flag: "--backend", key: "backend", argument: "<name>", choices: NODE_BACKEND_NAMES },
 ];
 
 function helpFor(key: keyof Config): string {
   const field = ConfigSchema.shape[key];
   const fallback = field.parse(undefined) as unknown;
-  return `${field.description ?? ""} (default: ${JSON.stringify(fallback)})`;
-}
-
-function camelToFlag(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  const reason = key === "dataset" ? DATASET_HINT : (field.description ?? "");
+  // A list of choices (evalMetrics) is not a commander choice; its values go in the text.
+  const listChoices = Array.isArray(fallback) ? configChoices(key) : undefined;
+  const values = listChoices ? ` (any of: ${listChoices.join(", ")})` : "";
+  return `${reason}${values} (default: ${JSON.stringify(fallback)})`;
 }
 
 /** Reads a --config file: JSON with config keys; a one-line ConfigError on any problem. */
@@ -109,11 +99,9 @@ export function trainCommand(): Command {
       "continue the run in <dir> from its latest checkpoint (may change only steps, *-every, backend)",
     );
   for (const { flag, key, argument, parse, choices } of FLAGS) {
-    const option = new Option(
-      `${flag} ${argument}`,
-      key === "dataset" ? `${DATASET_HINT} (default: "mnist")` : helpFor(key),
-    );
-    if (choices) option.choices(choices);
+    const schemaChoices = parse ? undefined : configChoices(key);
+    const option = new Option(`${flag} ${argument}`, helpFor(key));
+    if (choices ?? schemaChoices) option.choices(choices ?? schemaChoices!);
     if (parse) option.argParser(parse);
     command.addOption(option);
   }
@@ -165,5 +153,3 @@ export function trainCommand(): Command {
   });
   return command;
 }
-
-export { camelToFlag, configFromLayers };

@@ -9,11 +9,17 @@ import { ConfigError } from "./errors.js";
 
 /**
  * The choices, in one place. This file is a leaf (zod only, no TF.js): the CLI's flags, the lab's fields and the
- * registries (losses, metrics, backends) take their names from here, so a new name is one edit.
+ * registries (losses, toys, metrics, backends) take their names from here, so a new name is one edit. A registry is
+ * typed `Record<Name, …>`, so a name added here without its entry fails the typecheck.
  */
 /** What a user may ask for; `auto` picks the fastest backend that works here (src/core/engine/backend.ts). */
 export const BACKEND_NAMES = ["auto", "native", "wasm", "cpu", "webgl", "webgpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
+/** The backends Node offers (`native` is the oneDNN addon, src/node/engine): the CLI's `--backend` choices. */
+export const NODE_BACKEND_NAMES = ["auto", "native", "wasm", "cpu"] as const satisfies readonly BackendName[];
+/** The backends the lab offers in a browser (webgpu's package is not installed: web/src/worker/backend.ts). */
+export const BROWSER_BACKEND_NAMES = ["auto", "webgl", "wasm", "cpu"] as const satisfies readonly BackendName[];
+export type BrowserBackendName = (typeof BROWSER_BACKEND_NAMES)[number];
 /** Every evaluation metric's name, in the order tables list them (src/core/metrics/registry.ts). */
 export const METRIC_NAMES = [
   "parzen",
@@ -25,6 +31,36 @@ export const METRIC_NAMES = [
   "divergence",
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
+/** Network families (src/core/models): the paper's fully connected nets, or DCGAN's convolutional ones. */
+export const ARCHITECTURE_NAMES = ["mlp", "dcgan"] as const;
+export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
+/** Generator objectives, one file each in src/core/losses (its registry is keyed by these names). */
+export const LOSS_NAMES = ["non-saturating", "minimax"] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
+/** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
+export const PRIOR_NAMES = ["uniform", "normal"] as const;
+export type PriorName = (typeof PRIOR_NAMES)[number];
+/** Optimizers (src/core/training/optimizers.ts). */
+export const OPTIMIZER_NAMES = ["adam", "sgd"] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+/** G's output activation; `auto` follows the data (src/core/models/output.ts). */
+export const GENERATOR_OUTPUT_NAMES = ["auto", "tanh", "sigmoid", "linear"] as const;
+export type GeneratorOutputName = (typeof GENERATOR_OUTPUT_NAMES)[number];
+/** The toy distributions with known densities (src/core/data/toys.ts is keyed by these names). */
+export const TOY_DATASET_NAMES = ["gaussian-1d", "mixture-1d", "ring-2d", "grid-2d"] as const;
+export type ToyDatasetName = (typeof TOY_DATASET_NAMES)[number];
+/** The image datasets known by name (src/node/datasets.ts loads them). */
+export const IMAGE_DATASET_NAMES = ["mnist", "fashion-mnist"] as const;
+export type ImageDatasetName = (typeof IMAGE_DATASET_NAMES)[number];
+/** Any other image dataset is a pattern, not a name: this prefix and the path of an IDX images file. */
+export const IDX_DATASET_PREFIX = "idx:";
+/** Every dataset spec, for help text and error messages: the names, and the IDX pattern. */
+export const DATASET_SPECS: readonly string[] = [
+  ...IMAGE_DATASET_NAMES,
+  `${IDX_DATASET_PREFIX}<images-file>`,
+  ...TOY_DATASET_NAMES,
+];
+export const DATASET_HINT = DATASET_SPECS.join("|");
 
 /** A default value and the one-line reason for it, kept together so neither drifts. */
 function why<T extends z.ZodTypeAny>(schema: T, value: z.input<T>, reason: string) {
@@ -36,8 +72,6 @@ const nonNegativeInt = z.number().int().nonnegative();
 const learningRate = z.number().positive().max(10);
 const probability = z.number().min(0).lt(1);
 const layerSizes = z.array(positiveInt).min(1);
-
-export const DATASET_HINT = "mnist|fashion-mnist|idx:<images-file>|gaussian-1d|mixture-1d|ring-2d|grid-2d";
 
 export const MlpConfigSchema = z
   .object({
@@ -78,8 +112,8 @@ export const DcganConfigSchema = z
 export const ConfigSchema = z
   .object({
     dataset: why(z.string().min(1), "mnist", `what to learn: ${DATASET_HINT}`),
-    arch: why(z.enum(["mlp", "dcgan"]), "dcgan", "the convolutional nets learn digits in the fewest steps"),
-    loss: why(z.enum(["non-saturating", "minimax"]), "non-saturating", "the paper's advice: strong G gradients early"),
+    arch: why(z.enum(ARCHITECTURE_NAMES), "dcgan", "the convolutional nets learn digits in the fewest steps"),
+    loss: why(z.enum(LOSS_NAMES), "non-saturating", "the paper's advice: strong G gradients early"),
     steps: why(positiveInt, 2000, "training iterations of Algorithm 1 (each: k D-steps, one G-step)"),
     batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN"),
     discriminatorSteps: why(positiveInt, 1, "k in Algorithm 1; the paper used k = 1, the least expensive option"),
@@ -89,12 +123,8 @@ export const ConfigSchema = z
       "seed 001 pre-trains D on real vs initial fakes; off by default",
     ),
     latentDim: why(positiveInt, 100, "dimension of z, 100 as in the paper's successors and DCGAN"),
-    prior: why(
-      z.enum(["uniform", "normal"]),
-      "normal",
-      "DCGAN practice; the paper's uniform [-1, 1] is --prior uniform",
-    ),
-    optimizer: why(z.enum(["adam", "sgd"]), "adam", "Adam(β1 = 0.5) is the DCGAN recipe; sgd = the paper's momentum"),
+    prior: why(z.enum(PRIOR_NAMES), "normal", "DCGAN practice; the paper's uniform [-1, 1] is --prior uniform"),
+    optimizer: why(z.enum(OPTIMIZER_NAMES), "adam", "Adam(β1 = 0.5) is the DCGAN recipe; sgd = the paper's momentum"),
     generatorLearningRate: why(learningRate, 2e-4, "DCGAN's Adam rate"),
     discriminatorLearningRate: why(
       learningRate,
@@ -105,7 +135,7 @@ export const ConfigSchema = z
     beta2: why(probability, 0.999, "Adam's default"),
     momentum: why(probability, 0.5, "the paper's SGD momentum (its code starts at 0.5)"),
     generatorOutput: why(
-      z.enum(["auto", "tanh", "sigmoid", "linear"]),
+      z.enum(GENERATOR_OUTPUT_NAMES),
       "auto",
       "auto matches the data: tanh for images (pixels in [-1, 1]), linear for toys",
     ),
@@ -169,7 +199,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The reason recorded for a top-level key's default, for help text. */
-export function defaultReason(key: keyof Config): string | undefined {
-  return ConfigSchema.shape[key].description;
+/**
+ * The values a top-level key may take when it is a choice — an enum, or a list of one (evalMetrics) — read from the
+ * schema itself, so help text and the lab list exactly what validation accepts; undefined for other keys.
+ */
+export function configChoices(key: keyof Config): readonly string[] | undefined {
+  let field: z.ZodType = ConfigSchema.shape[key];
+  while (field instanceof z.ZodDefault || field instanceof z.ZodPrefault) field = field.unwrap() as z.ZodType;
+  if (field instanceof z.ZodArray) field = field.element as z.ZodType;
+  return field instanceof z.ZodEnum ? (field.options as readonly string[]) : undefined;
 }

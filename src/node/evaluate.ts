@@ -31,11 +31,10 @@ import {
 } from "../core/metrics/registry.js";
 import type { ImageClassifier } from "../core/metrics/types.js";
 import { infer } from "../core/models/network.js";
-import { restoreCheckpoint } from "../core/training/checkpoint.js";
-import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
+import { disposeGan, type Gan } from "../core/training/gan.js";
 import { sampleNoise } from "../core/training/noise.js";
-import { selectBackend } from "./engine/select.js";
 import { evaluateImageMetrics, hasImageSplits } from "./evaluateImages.js";
+import { openGan } from "./run/openGan.js";
 import { RunDirectory, stepName } from "./run/runDirectory.js";
 import { generate } from "./run/samples.js";
 import { writeFileAtomic } from "./visual/files.js";
@@ -124,13 +123,16 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
     throw new ConfigError(`samples: need an integer ≥ 2, got ${sampleCount}`);
   }
   const seed = options.seed ?? config.seed;
-  const backend = await selectBackend(options.backend ?? config.backend, options.log);
   const progress = options.onProgress ?? (() => {});
 
-  const gan = createGan(config, manifest.dataShape);
+  const { gan, backend } = await openGan(run, {
+    checkpoint: { manifest, tensors },
+    backend: options.backend,
+    weightsOnly: true,
+    log: options.log,
+  });
   let computed: EvaluationReport["metrics"];
   try {
-    restoreCheckpoint(gan, manifest, tensors, { weightsOnly: true });
     computed = await evaluateGan({
       gan,
       names,

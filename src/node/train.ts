@@ -13,7 +13,7 @@ import {
   type StepRecord,
   type TrainingEventMap,
 } from "../core/training/algorithm1.js";
-import { encodeCheckpoint, restoreCheckpoint } from "../core/training/checkpoint.js";
+import { encodeCheckpoint } from "../core/training/checkpoint.js";
 import { Events } from "../core/training/events.js";
 import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
 import { CollapseMonitor } from "../core/training/collapse.js";
@@ -21,7 +21,8 @@ import { SaturationWatchdog } from "../core/training/watchdog.js";
 import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
 import { loadDataset } from "./datasets.js";
 import { selectBackend } from "./engine/select.js";
-import { RunDirectory, stepName, type RunStatus } from "./run/runDirectory.js";
+import { openGan } from "./run/openGan.js";
+import { RunDirectory, RunError, stepName, type RunStatus } from "./run/runDirectory.js";
 import { writeSamplePicture } from "./run/samples.js";
 import { evaluateDuringTraining, trainingMetrics } from "./trainingEval.js";
 import { writeFileAtomic } from "./visual/files.js";
@@ -89,23 +90,36 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   if (!config) throw new ConfigError("config: missing");
   // Everything that can reject the config (dataset, backend, model shapes) runs before a new run directory exists.
   const dataset = loadDatasetFor(config);
+  if (existing) {
+    // The run's latest checkpoint, whole (optimizers' moments and step counts too), built with the resumed config.
+    const { gan, backend } = await openGan(existing, { config, log });
+    try {
+      checkDataShape(gan, dataset);
+      await existing.truncateMetrics(gan.step);
+      await existing.writeConfig(config);
+      log(`tsgan: resuming ${existing.root} at step ${gan.step} of ${config.steps}`);
+      return await trainInto(existing, gan, dataset, backend, options);
+    } finally {
+      disposeGan(gan);
+    }
+  }
   const backend = await selectBackend(config.backend, log);
   const gan = createGan(config, dataShape(dataset));
   try {
-    let run: RunDirectory;
-    if (existing) {
-      run = existing;
-      const { manifest, tensors } = await run.readCheckpoint();
-      restoreCheckpoint(gan, manifest, tensors);
-      await run.truncateMetrics(gan.step);
-      await run.writeConfig(config);
-      log(`tsgan: resuming ${run.root} at step ${gan.step} of ${config.steps}`);
-    } else {
-      run = await RunDirectory.create(options.out, config); // refuses to overwrite an existing run
-    }
+    const run = await RunDirectory.create(options.out, config); // refuses to overwrite an existing run
     return await trainInto(run, gan, dataset, backend, options);
   } finally {
     disposeGan(gan);
+  }
+}
+
+/** A resumed run's data must still have the shape its networks were built for (an idx: file may have changed). */
+function checkDataShape(gan: Gan, dataset: Dataset): void {
+  const shape = dataShape(dataset);
+  if (shape.join("×") !== gan.dataShape.join("×")) {
+    throw new RunError(
+      `${gan.config.dataset}: samples are now ${shape.join("×")}, the checkpoint's networks expect ${gan.dataShape.join("×")}`,
+    );
   }
 }
 

@@ -8,6 +8,22 @@
  * Only the page's own fields are written, and only those that differ from the page's defaults; anything unreadable
  * in a hash falls back to the default.
  */
+import {
+  ARCHITECTURE_NAMES,
+  BROWSER_BACKEND_NAMES,
+  IMAGE_DATASET_NAMES,
+  LOSS_NAMES,
+  OPTIMIZER_NAMES,
+  PRIOR_NAMES,
+  TOY_DATASET_NAMES,
+  type ArchitectureName,
+  type BrowserBackendName,
+  type LossName,
+  type OptimizerName,
+  type PriorName,
+} from "../../src/core/config.js";
+import { TOY_DISTRIBUTIONS } from "../../src/core/data/toys.js";
+import { DRAWN_DATASET, LAB_TOYS_2D } from "./data/labToys.js";
 import type { StepMode } from "./worker/protocol.js";
 
 export type PageName = "one-d" | "two-d" | "images" | "runs";
@@ -18,20 +34,20 @@ export interface LabState {
   /** The user's drawing (two-d, dataset "drawn"): "x,y;x,y;…". */
   drawn: string;
   /** Network family (images). */
-  arch: "mlp" | "dcgan";
+  arch: ArchitectureName;
   /** G's hidden layer widths, comma-separated. */
   generatorHidden: string;
   /** D's hidden layer widths (maxout units), comma-separated. */
   discriminatorHidden: string;
   /** Dimension of z (images; the toys fix it: 1 for Figure 1's mapping lines, 2 for the 2-D manifold). */
   latentDim: number;
-  prior: "uniform" | "normal";
-  optimizer: "adam" | "sgd";
+  prior: PriorName;
+  optimizer: OptimizerName;
   seed: number;
   /** Training images taken from the start of the training file (images). */
   imageCount: number;
-  backend: "auto" | "webgl" | "wasm" | "cpu";
-  loss: "non-saturating" | "minimax";
+  backend: BrowserBackendName;
+  loss: LossName;
   /** k of Algorithm 1. */
   discriminatorSteps: number;
   generatorLearningRate: number;
@@ -71,6 +87,18 @@ export type FieldSpec =
   | (FieldBase & { kind: "string"; pattern: RegExp });
 
 const TRAINING: readonly PageName[] = ["one-d", "two-d", "images"];
+
+/**
+ * Dataset choices per page, from the config's lists (src/core/config.ts): the 1-D toys, the 2-D toys with the lab's
+ * own (labToys.ts) and a drawing, the image datasets. The `dataset` field's options are their union.
+ */
+export const PAGE_DATASETS: Readonly<Record<PageName, readonly string[]>> = {
+  "one-d": TOY_DATASET_NAMES.filter((name) => TOY_DISTRIBUTIONS[name].dimension === 1),
+  "two-d": [...Object.keys(LAB_TOYS_2D), DRAWN_DATASET],
+  images: IMAGE_DATASET_NAMES,
+  runs: [],
+};
+
 const LAYER_LIST = /^\d{1,4}(,\d{1,4}){0,5}$/;
 
 export const FIELDS: readonly FieldSpec[] = [
@@ -80,10 +108,17 @@ export const FIELDS: readonly FieldSpec[] = [
     effect: "rebuild",
     label: "data",
     kind: "enum",
-    options: ["gaussian-1d", "mixture-1d", "ring-2d", "grid-2d", "gaussians-2d", "drawn", "mnist", "fashion-mnist"],
+    options: [...PAGE_DATASETS["one-d"], ...PAGE_DATASETS["two-d"], ...PAGE_DATASETS.images],
   },
   { key: "drawn", pages: ["two-d"], effect: "rebuild", label: "drawing", kind: "string", pattern: /^[-\d.,;]*$/ },
-  { key: "arch", pages: ["images"], effect: "rebuild", label: "networks", kind: "enum", options: ["mlp", "dcgan"] },
+  {
+    key: "arch",
+    pages: ["images"],
+    effect: "rebuild",
+    label: "networks",
+    kind: "enum",
+    options: ARCHITECTURE_NAMES,
+  },
   {
     key: "generatorHidden",
     pages: TRAINING,
@@ -107,9 +142,16 @@ export const FIELDS: readonly FieldSpec[] = [
     effect: "rebuild",
     label: "prior p_z",
     kind: "enum",
-    options: ["uniform", "normal"],
+    options: PRIOR_NAMES,
   },
-  { key: "optimizer", pages: TRAINING, effect: "rebuild", label: "optimizer", kind: "enum", options: ["adam", "sgd"] },
+  {
+    key: "optimizer",
+    pages: TRAINING,
+    effect: "rebuild",
+    label: "optimizer",
+    kind: "enum",
+    options: OPTIMIZER_NAMES,
+  },
   { key: "seed", pages: TRAINING, effect: "rebuild", label: "seed", kind: "integer", min: 0, max: 2 ** 31 },
   {
     key: "imageCount",
@@ -126,7 +168,7 @@ export const FIELDS: readonly FieldSpec[] = [
     effect: "rebuild",
     label: "backend",
     kind: "enum",
-    options: ["auto", "webgl", "wasm", "cpu"],
+    options: BROWSER_BACKEND_NAMES,
   },
   {
     key: "loss",
@@ -134,7 +176,7 @@ export const FIELDS: readonly FieldSpec[] = [
     effect: "live",
     label: "G loss",
     kind: "enum",
-    options: ["non-saturating", "minimax"],
+    options: LOSS_NAMES,
   },
   {
     key: "discriminatorSteps",
@@ -242,14 +284,6 @@ export const PAGE_DEFAULTS: Readonly<Record<PageName, Partial<LabState>>> = {
     batchSize: 64,
   },
   runs: {},
-};
-
-/** Dataset choices per page (the enum above is their union). */
-export const PAGE_DATASETS: Readonly<Record<PageName, readonly string[]>> = {
-  "one-d": ["gaussian-1d", "mixture-1d"],
-  "two-d": ["ring-2d", "grid-2d", "gaussians-2d", "drawn"],
-  images: ["mnist", "fashion-mnist"],
-  runs: [],
 };
 
 export function defaultState(page: PageName): LabState {

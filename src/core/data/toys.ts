@@ -9,6 +9,7 @@
  * so `modes` (the centres μ_k) and `modeStd` (σ) describe it completely; a unimodal toy is the mixture with K = 1.
  */
 
+import { TOY_DATASET_NAMES, type ToyDatasetName } from "../config.js";
 import type { Rng } from "../engine/random.js";
 import { DataError } from "./errors.js";
 
@@ -166,12 +167,12 @@ const GRID_COORDINATES = [-4, -2, 0, 2, 4];
 /** Std of each `grid-2d` mode (PacGAN). */
 const GRID_STD = 0.05;
 
-/** The names of the built-in toy distributions. */
-export const TOY_DISTRIBUTION_NAMES = ["gaussian-1d", "mixture-1d", "ring-2d", "grid-2d"] as const;
+/** The names of the built-in toy distributions: the config's list (src/core/config.ts), where the choices live. */
+export const TOY_DISTRIBUTION_NAMES = TOY_DATASET_NAMES;
 /** The name of a built-in toy distribution. */
-export type ToyDistributionName = (typeof TOY_DISTRIBUTION_NAMES)[number];
+export type ToyDistributionName = ToyDatasetName;
 
-/** The built-in toy distributions by name. */
+/** The built-in toy distributions by name: one entry per name in the config's list, or the typecheck fails. */
 export const TOY_DISTRIBUTIONS: Readonly<Record<ToyDistributionName, ToyDistribution>> = {
   "gaussian-1d": gaussianMixture({
     name: "gaussian-1d",

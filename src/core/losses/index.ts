@@ -1,4 +1,5 @@
 /** The loss registry: one file per objective; unknown names are rejected with the list of known ones. */
+import { LOSS_NAMES } from "../config.js";
 import { minimax } from "./minimax.js";
 import { nonSaturating } from "./nonSaturating.js";
 import type { GeneratorLoss, GeneratorLossName } from "./types.js";
@@ -7,6 +8,7 @@ export { discriminatorLoss, valueFunction } from "./discriminator.js";
 export type { GeneratorLoss, GeneratorLossName } from "./types.js";
 export { minimax, nonSaturating };
 
+/** One entry per name in the config's LOSS_NAMES, or the typecheck fails. */
 export const GENERATOR_LOSSES: Readonly<Record<GeneratorLossName, GeneratorLoss>> = {
   minimax,
   "non-saturating": nonSaturating,
@@ -14,6 +16,6 @@ export const GENERATOR_LOSSES: Readonly<Record<GeneratorLossName, GeneratorLoss>
 
 export function generatorLoss(name: string): GeneratorLoss {
   const loss = (GENERATOR_LOSSES as Record<string, GeneratorLoss | undefined>)[name];
-  if (!loss) throw new Error(`unknown loss "${name}" (known: ${Object.keys(GENERATOR_LOSSES).join(", ")})`);
+  if (!loss) throw new Error(`unknown loss "${name}" (known: ${LOSS_NAMES.join(", ")})`);
   return loss;
 }

@@ -1,6 +1,8 @@
+import type { LossName } from "../config.js";
 import type { Scalar, Tensor } from "../engine/tf.js";
 
-export type GeneratorLossName = "minimax" | "non-saturating";
+/** A generator objective's name: the config's list (src/core/config.ts), where the choices live. */
+export type GeneratorLossName = LossName;
 
 /** A generator objective. On logits: D(x) = σ(l), −log D = softplus(−l), −log(1 − D) = softplus(l). */
 export interface GeneratorLoss {

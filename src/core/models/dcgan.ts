@@ -22,7 +22,7 @@ import {
   type Layer,
 } from "./layers.js";
 import { Network } from "./network.js";
-import type { OutputActivation } from "./index.js";
+import type { OutputActivation } from "./output.js";
 
 /** DCGAN paper: all weights from N(0, 0.02). */
 const DCGAN_INIT: Initializer = { kind: "normal", std: 0.02 };

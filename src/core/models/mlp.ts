@@ -16,7 +16,7 @@ import {
   type Layer,
 } from "./layers.js";
 import { Network } from "./network.js";
-import type { OutputActivation } from "./index.js";
+import type { OutputActivation } from "./output.js";
 
 const GLOROT: Initializer = { kind: "glorot-uniform" };
 

@@ -8,10 +8,8 @@ import { tf, type Tensor } from "../engine/tf.js";
 import { Dense, ParameterStore } from "../models/layers.js";
 import { infer, Network } from "../models/network.js";
 import { presetFor } from "../presets.js";
-import { generatorLoss } from "../losses/index.js";
 import { buildNetworks } from "../models/index.js";
-import type { Gan } from "../training/gan.js";
-import { createOptimizer } from "../training/optimizers.js";
+import { assembleGan, type Gan } from "../training/gan.js";
 
 /** The data of every theory experiment: N(4, 0.5²), a density known exactly (src/core/data/toys.ts). */
 export const THEORY_DATASET = "gaussian-1d";
@@ -70,39 +68,12 @@ export function affineGenerator(scale: number, shift: number, seed: number): Net
 
 /**
  * A GAN whose generator is `generator` (e.g. affine) and whose D is the config's; optimizers as the config says.
- * `dispose` frees what it created (D, both optimizers) and the generator.
+ * disposeGan frees all of it, the generator included.
  */
-export function ganWithGenerator(config: Config, generator: Network): Gan & { dispose(): void } {
+export function ganWithGenerator(config: Config, generator: Network): Gan {
   const { discriminator, generator: unused } = buildNetworks(config, [...THEORY_DATA_SHAPE]);
   unused.dispose();
-  const generatorOptimizer = createOptimizer(
-    config,
-    generator.parameters,
-    generator.parameterNames,
-    config.generatorLearningRate,
-  );
-  const discriminatorOptimizer = createOptimizer(
-    config,
-    discriminator.parameters,
-    discriminator.parameterNames,
-    config.discriminatorLearningRate,
-  );
-  return {
-    config,
-    dataShape: [...THEORY_DATA_SHAPE],
-    generator,
-    discriminator,
-    generatorOptimizer,
-    discriminatorOptimizer,
-    generatorLoss: generatorLoss(config.loss),
-    step: 0,
-    dispose() {
-      generatorOptimizer.dispose();
-      discriminatorOptimizer.dispose();
-      generator.dispose();
-      discriminator.dispose();
-    },
-  };
+  return assembleGan({ config, dataShape: THEORY_DATA_SHAPE, generator, discriminator });
 }
 
 /** A [n, 1] tensor of 1-D points (float32). */

@@ -17,6 +17,7 @@ import { toyDistribution } from "../data/toys.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { tf } from "../engine/tf.js";
 import { noiseValues, sampleNoise } from "../training/noise.js";
+import { disposeGan, withParts } from "../training/gan.js";
 import { createOptimizer } from "../training/optimizers.js";
 import { discriminatorStep } from "../training/steps.js";
 import {
@@ -138,12 +139,14 @@ export function optimalDiscriminatorExperiment(options: OptimalDiscriminatorOpti
     gan.discriminator.parameterNames,
     settings.refineLearningRate,
   );
+  // The second phase: the same networks, D updated by the slower optimizer.
+  const refining = withParts(gan, { discriminatorOptimizer: refineOptimizer });
   const lossStep: number[] = [];
   const loss: number[] = [];
   try {
     let chunkSum = 0;
     for (let step = 0; step < steps + refineSteps; step++) {
-      const phase = step < steps ? gan : { ...gan, discriminatorOptimizer: refineOptimizer };
+      const phase = step < steps ? gan : refining;
       const real = columnTensor(realBatch(dataset, step, batchSize, seed)); // [m, 1]
       const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, "theory/optimal/noise")); // [m, 1]
       const dropoutSeeds = {
@@ -201,6 +204,6 @@ export function optimalDiscriminatorExperiment(options: OptimalDiscriminatorOpti
     };
   } finally {
     refineOptimizer.dispose();
-    gan.dispose();
+    disposeGan(gan);
   }
 }

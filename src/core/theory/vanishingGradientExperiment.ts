@@ -15,13 +15,15 @@
  * with momentum, whose step is proportional to the gradient (Adam would rescale a vanishing gradient back to a
  * full-size step and hide the effect on learning, though not on the gradient).
  */
+import type { OptimizerName } from "../config.js";
 import { toyDataset } from "../data/dataset.js";
 import { toyDistribution } from "../data/toys.js";
 import { Rng } from "../engine/random.js";
 import type { GeneratorLossName } from "../losses/index.js";
+import { buildNetworks } from "../models/index.js";
 import { trainAlgorithm1, type TrainingEventMap } from "../training/algorithm1.js";
 import { Events } from "../training/events.js";
-import { createGan, disposeGan } from "../training/gan.js";
+import { assembleGan, disposeGan } from "../training/gan.js";
 import { noiseValues } from "../training/noise.js";
 import { createOptimizer } from "../training/optimizers.js";
 import { meanAndStd } from "./grid.js";
@@ -34,7 +36,7 @@ export interface VanishingGradientOptions {
   /** Iterations of Algorithm 1 recorded after the warm-up, per loss. */
   steps?: number;
   /** G's optimizer: "sgd" (the paper's momentum SGD) or "adam" (the toy-1d preset's). */
-  generatorOptimizer?: "sgd" | "adam";
+  generatorOptimizer?: OptimizerName;
   /** G's learning rate. */
   generatorLearningRate?: number;
   batchSize?: number;
@@ -106,8 +108,7 @@ export async function vanishingGradientExperiment(options: VanishingGradientOpti
       sampleEvery: 0,
       checkpointEvery: 0,
     });
-    const created = createGan(config, [...THEORY_DATA_SHAPE]);
-    const { generator } = created;
+    const { generator, discriminator } = buildNetworks(config, [...THEORY_DATA_SHAPE]);
     // G's own optimizer (the paper's SGD by default); D keeps the preset's Adam.
     const generatorConfig = { ...config, optimizer: settings.generatorOptimizer };
     const generatorOptimizer = createOptimizer(
@@ -116,8 +117,7 @@ export async function vanishingGradientExperiment(options: VanishingGradientOpti
       generator.parameterNames,
       settings.generatorLearningRate,
     );
-    created.generatorOptimizer.dispose();
-    const gan = { ...created, generatorOptimizer };
+    const gan = assembleGan({ config, dataShape: THEORY_DATA_SHAPE, generator, discriminator, generatorOptimizer });
     initialGeneratedMean = meanAndStd(generatorMap(generator, tracking)).mean;
     const result: VanishingGradientRun = {
       loss,

@@ -2,10 +2,13 @@
  * Checkpoints as bytes (isomorphic): a JSON manifest plus one little-endian float32 blob holding G, D (weights and
  * BatchNorm statistics) and both optimizers' slots. Enough to resume a run exactly; the browser reads the same
  * format. Writing files (atomically) is the Node layer's job.
+ *
+ * `restoreGan` is the one way to rebuild a GAN from a checkpoint: `tsgan sample`, `tsgan eval` and `--resume` reach
+ * it through src/node/run/openGan.ts, the lab's run viewer with bytes fetched over HTTP.
  */
-import type { Config } from "../config.js";
+import { resolveConfig, type Config } from "../config.js";
 import { tf, type Tensor } from "../engine/tf.js";
-import type { Gan } from "./gan.js";
+import { createGan, disposeGan, type Gan } from "./gan.js";
 import type { Optimizer } from "./optimizers.js";
 
 export const CHECKPOINT_FORMAT = "tsgan-checkpoint/1";
@@ -103,6 +106,38 @@ function restoreOptimizer(
   }
 }
 
+export interface RestoreOptions {
+  /** Load only G's and D's variables and the step (sampling, evaluation); default false: optimizers too (resume). */
+  weightsOnly?: boolean;
+}
+
+export interface RestoreGanOptions extends RestoreOptions {
+  /**
+   * The config to build with, when it differs from the checkpoint's only in keys that leave the model as it was
+   * (a resumed run's new step count, the lab's backend). Default: the checkpoint's own.
+   */
+  config?: Config;
+}
+
+/** The GAN a checkpoint describes: built from its config and data shape, then loaded with `restoreCheckpoint`. */
+export function restoreGan(manifest: CheckpointManifest, data: Uint8Array, options: RestoreGanOptions = {}): Gan {
+  checkFormat(manifest);
+  const gan = createGan(options.config ?? resolveConfig(manifest.config), manifest.dataShape);
+  try {
+    restoreCheckpoint(gan, manifest, data, options);
+  } catch (error) {
+    disposeGan(gan);
+    throw error;
+  }
+  return gan;
+}
+
+function checkFormat(manifest: CheckpointManifest): void {
+  if (manifest.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(`unknown checkpoint format ${String(manifest.format)}`);
+  }
+}
+
 /**
  * Loads a checkpoint into a GAN built from the same config: weights, statistics, optimizer state, step.
  * With `weightsOnly`, optimizers are left untouched (sampling needs only G).
@@ -111,10 +146,9 @@ export function restoreCheckpoint(
   gan: Gan,
   manifest: CheckpointManifest,
   data: Uint8Array,
-  options: { weightsOnly?: boolean } = {},
+  options: RestoreOptions = {},
 ): void {
-  if (manifest.format !== CHECKPOINT_FORMAT)
-    throw new CheckpointError(`unknown checkpoint format ${String(manifest.format)}`);
+  checkFormat(manifest);
   if (data.byteLength % Float32Array.BYTES_PER_ELEMENT !== 0) throw new CheckpointError("checkpoint data is truncated");
   for (const [prefix, network] of [
     ["generator", gan.generator],

@@ -1,6 +1,10 @@
 /**
  * A GAN under training: both networks, each with its own optimizer bound to its own variables, the generator's
  * objective, and the number of Algorithm-1 iterations done.
+ *
+ * `assembleGan` is the one way to put a GAN together from parts (createGan, the theory experiments' GANs with a
+ * hand-made generator, the lab's retuned optimizers); `withParts` is a GAN that shares another's parts but a few.
+ * Either way the objective follows `config.loss`, so a GAN never carries a loss its config does not name.
  */
 import type { Config } from "../config.js";
 import { generatorLoss, type GeneratorLoss } from "../losses/index.js";
@@ -23,28 +27,56 @@ export interface Gan {
   step: number;
 }
 
-export function createGan(config: Config, dataShape: number[]): Gan {
-  const { generator, discriminator } = buildNetworks(config, dataShape);
+/** What a GAN is made of. An optimizer left out is created from the config for its network, at its network's rate. */
+export interface GanParts {
+  config: Config;
+  dataShape: readonly number[];
+  generator: Network;
+  discriminator: Network;
+  generatorOptimizer?: Optimizer;
+  discriminatorOptimizer?: Optimizer;
+  /** Completed Algorithm-1 iterations; default 0 (a new GAN). */
+  step?: number;
+}
+
+/** A GAN from its parts; the objective is `config.loss`'s. The GAN owns the parts: disposeGan frees them all. */
+export function assembleGan(parts: GanParts): Gan {
+  const { config, generator, discriminator } = parts;
   return {
     config,
-    dataShape,
+    dataShape: [...parts.dataShape],
     generator,
     discriminator,
-    generatorOptimizer: createOptimizer(
-      config,
-      generator.parameters,
-      generator.parameterNames,
-      config.generatorLearningRate,
-    ),
-    discriminatorOptimizer: createOptimizer(
-      config,
-      discriminator.parameters,
-      discriminator.parameterNames,
-      config.discriminatorLearningRate,
-    ),
+    generatorOptimizer:
+      parts.generatorOptimizer ??
+      createOptimizer(config, generator.parameters, generator.parameterNames, config.generatorLearningRate),
+    discriminatorOptimizer:
+      parts.discriminatorOptimizer ??
+      createOptimizer(config, discriminator.parameters, discriminator.parameterNames, config.discriminatorLearningRate),
     generatorLoss: generatorLoss(config.loss),
-    step: 0,
+    step: parts.step ?? 0,
   };
+}
+
+/**
+ * A GAN with `gan`'s parts and step except those in `changes` (e.g. another optimizer for D, or a config whose step
+ * limit is nearer). It shares the parts, so dispose only one of the two; its `step` is its own copy.
+ */
+export function withParts(gan: Gan, changes: Partial<GanParts>): Gan {
+  return assembleGan({
+    config: changes.config ?? gan.config,
+    dataShape: changes.dataShape ?? gan.dataShape,
+    generator: changes.generator ?? gan.generator,
+    discriminator: changes.discriminator ?? gan.discriminator,
+    generatorOptimizer: changes.generatorOptimizer ?? gan.generatorOptimizer,
+    discriminatorOptimizer: changes.discriminatorOptimizer ?? gan.discriminatorOptimizer,
+    step: changes.step ?? gan.step,
+  });
+}
+
+/** A new GAN: the config's networks for data of `dataShape`, the config's optimizers, step 0. */
+export function createGan(config: Config, dataShape: number[]): Gan {
+  return assembleGan({ config, dataShape, ...buildNetworks(config, dataShape) });
 }
 
 export function disposeGan(gan: Gan): void {

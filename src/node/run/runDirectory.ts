@@ -1,12 +1,15 @@
 /**
- * The run directory: the contract between training, sampling, evaluation and the lab (docs/run-directory.md).
+ * The run directory: the contract between training, sampling, evaluation and the lab (README, "The run directory",
+ * describes every file and the fields of a metrics line).
  *
  *   runs/<name>/
  *     config.json              the fully resolved config
  *     metrics.jsonl            one JSON object per logged step
- *     samples/step_000500.png  grid from the fixed noise (plots/samples_step_000500.svg for toys)
+ *     samples/step_000500.png  grid from the fixed noise (samples/step_000500.svg, a plot, for toy data);
+ *                              `tsgan sample` adds samples/sample_<step>.png (or .svg)
  *     plots/losses.svg         loss curves
  *     checkpoints/step_000500/ manifest.json + tensors.bin: everything needed to resume
+ *     eval/step_000500.json    `tsgan eval`'s metrics of that checkpoint (src/node/evaluate.ts)
  *     status.json              step, steps, state (running / done / stopped / failed) and why
  */
 import { existsSync } from "node:fs";

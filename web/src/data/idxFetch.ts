@@ -4,12 +4,13 @@
  * a few thousand digits never holds all 60 000 in memory. The bytes are then parsed by the core's parseIdx and
  * scaled by the core's imageDatasetFromIdx — the same code the CLI uses.
  */
+import type { ImageDatasetName } from "../../../src/core/config.js";
 import { imageDatasetFromIdx, type ImageDataset, type PixelRange } from "../../../src/core/data/dataset.js";
 import { DataError } from "../../../src/core/data/errors.js";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, isGzipped, parseIdx } from "../../../src/core/data/idx.js";
 
 /** Where the lab server puts each dataset's training files. */
-export const DATASET_URLS: Readonly<Record<"mnist" | "fashion-mnist", { images: string; labels: string }>> = {
+export const DATASET_URLS: Readonly<Record<ImageDatasetName, { images: string; labels: string }>> = {
   mnist: {
     images: "/datasets/mnist/train-images-idx3-ubyte",
     labels: "/datasets/mnist/train-labels-idx1-ubyte",
@@ -93,7 +94,7 @@ export async function fetchIdxPrefix(url: string, count: number): Promise<Uint8A
 
 /** The first `count` training images (and labels) of MNIST or Fashion-MNIST, scaled to `pixelRange`. */
 export async function fetchImageDataset(
-  name: "mnist" | "fashion-mnist",
+  name: ImageDatasetName,
   count: number,
   pixelRange: PixelRange,
 ): Promise<ImageDataset> {

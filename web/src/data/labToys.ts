@@ -7,6 +7,7 @@
  *
  * Drawn points travel in the URL (state `drawn`): "x,y;x,y;…" with two decimals, so a drawing can be shared as a link.
  */
+import { TOY_DATASET_NAMES } from "../../../src/core/config.js";
 import { gaussianMixture, TOY_DISTRIBUTIONS, type ToyDistribution } from "../../../src/core/data/toys.js";
 
 /** The three-Gaussian toy's centres and shared std. */
@@ -35,10 +36,17 @@ export const GAUSSIANS_2D: ToyDistribution = gaussianMixture({
   std: GAUSSIANS_2D_STD,
 });
 
-/** The 2-D distributions the lab offers by name (the drawn one is built from points). */
+/** The name of the distribution drawn with the mouse (state `drawn` holds its points). */
+export const DRAWN_DATASET = "drawn";
+
+/** The 2-D distributions the lab offers by name: the core's 2-D toys, then the lab's own (the drawn one is built). */
 export const LAB_TOYS_2D: Readonly<Record<string, ToyDistribution>> = {
-  "ring-2d": TOY_DISTRIBUTIONS["ring-2d"],
-  "grid-2d": TOY_DISTRIBUTIONS["grid-2d"],
+  ...Object.fromEntries(
+    TOY_DATASET_NAMES.filter((name) => TOY_DISTRIBUTIONS[name].dimension === 2).map((name) => [
+      name,
+      TOY_DISTRIBUTIONS[name],
+    ]),
+  ),
   "gaussians-2d": GAUSSIANS_2D,
 };
 
@@ -47,15 +55,7 @@ export function drawnDistribution(points: readonly number[], std = DRAWN_STD): T
   if (points.length < 2 || points.length % 2 !== 0) throw new RangeError("a drawn distribution needs points");
   const means: number[][] = [];
   for (let index = 0; index < points.length; index += 2) means.push([points[index]!, points[index + 1]!]);
-  return gaussianMixture({ name: "drawn", description: `${means.length} drawn points, std ${std}`, means, std });
-}
-
-/** Any 2-D distribution the lab knows by name, or the drawn one. */
-export function labDistribution2d(name: string, drawnPoints: readonly number[]): ToyDistribution {
-  if (name === "drawn") return drawnDistribution(drawnPoints);
-  const distribution = LAB_TOYS_2D[name];
-  if (!distribution) throw new RangeError(`unknown 2-D distribution ${name}`);
-  return distribution;
+  return gaussianMixture({ name: DRAWN_DATASET, description: `${means.length} drawn points, std ${std}`, means, std });
 }
 
 /** "x,y;x,y" ← [x, y, x, y]. */

@@ -2,10 +2,10 @@
  * Messages between a lab page and its training worker. The page says what to train and when; the worker trains with
  * src/core and answers with metrics and "probes" — what the views draw, already computed (views never run models).
  */
-import type { ConfigInput } from "../../../src/core/config.js";
+import type { BrowserBackendName, ConfigInput, ImageDatasetName, LossName } from "../../../src/core/config.js";
 
 /** What a user may pick in the lab (backend.ts turns it into a TF.js backend). */
-export type BrowserBackend = "auto" | "webgl" | "wasm" | "cpu";
+export type BrowserBackend = BrowserBackendName;
 
 /** What one press of "step" (or each iteration of "play") does. */
 export type StepMode = "algorithm1" | "discriminator" | "generator";
@@ -14,7 +14,7 @@ export type StepMode = "algorithm1" | "discriminator" | "generator";
 export type DataSpec =
   | { kind: "toy"; name: string }
   | { kind: "drawn"; points: number[]; std: number }
-  | { kind: "images"; name: "mnist" | "fashion-mnist"; count: number };
+  | { kind: "images"; name: ImageDatasetName; count: number };
 
 /** What the page draws, and so what the worker measures. */
 export type ProbeKind = "one-d" | "two-d" | "images";
@@ -29,7 +29,7 @@ export interface SessionSetup {
 
 /** Settings that change without resetting the networks (the optimizers keep their moments). */
 export interface LiveSettings {
-  loss: "non-saturating" | "minimax";
+  loss: LossName;
   discriminatorSteps: number;
   generatorLearningRate: number;
   discriminatorLearningRate: number;

@@ -1,6 +1,6 @@
 /**
- * The run viewer's worker: loads G from a CLI checkpoint (checkpoints/step_N/manifest.json + tensors.bin, restored by
- * the core's restoreCheckpoint, weights only) and generates in inference mode — from seeded noise drawn exactly as
+ * The run viewer's worker: loads G from a CLI checkpoint (checkpoints/step_N/manifest.json + tensors.bin, rebuilt by
+ * the core's restoreGan, weights only — what `tsgan sample` does through openGan) and generates in inference mode — from seeded noise drawn exactly as
  * `tsgan sample --seed` draws it, or from given z (the latent explorer).
  */
 import { resolveConfig, type Config } from "../../../src/core/config.js";
@@ -8,8 +8,8 @@ import { PIXEL_RANGES } from "../../../src/core/data/dataset.js";
 import { Rng } from "../../../src/core/engine/random.js";
 import { tf } from "../../../src/core/engine/tf.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
-import { restoreCheckpoint, type CheckpointManifest } from "../../../src/core/training/checkpoint.js";
-import { createGan, disposeGan, type Gan } from "../../../src/core/training/gan.js";
+import { restoreGan, type CheckpointManifest } from "../../../src/core/training/checkpoint.js";
+import { disposeGan, type Gan } from "../../../src/core/training/gan.js";
 import { noiseValues } from "../../../src/core/training/noise.js";
 import { selectBrowserBackend } from "./backend.js";
 import type { FromSampler, ToSampler } from "./protocol.js";
@@ -43,12 +43,11 @@ async function handle(message: ToSampler): Promise<void> {
     const directory = `${message.runUrl}checkpoints/step_${String(message.step).padStart(6, "0")}/`;
     const manifest = (await (await fetchChecked(`${directory}manifest.json`)).json()) as CheckpointManifest;
     const data = new Uint8Array(await (await fetchChecked(`${directory}tensors.bin`)).arrayBuffer());
+    // The viewer runs on this browser's backend, whichever engine the run was trained on.
     const config: Config = resolveConfig({ ...manifest.config, backend: "auto" });
     if (gan) disposeGan(gan);
     gan = null;
-    const fresh = createGan(config, manifest.dataShape);
-    restoreCheckpoint(fresh, manifest, data, { weightsOnly: true });
-    gan = fresh;
+    gan = restoreGan(manifest, data, { config, weightsOnly: true });
     const isImage = manifest.dataShape.length === 3;
     const range = isImage ? PIXEL_RANGES[pixelRangeFor(resolveOutputActivation(config, true))] : null;
     scope.postMessage({

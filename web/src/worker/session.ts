@@ -14,11 +14,10 @@ import { realBatch } from "../../../src/core/data/batches.js";
 import type { Dataset } from "../../../src/core/data/dataset.js";
 import { hashSeed, Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
-import { generatorLoss } from "../../../src/core/losses/index.js";
 import type { Network } from "../../../src/core/models/network.js";
 import { trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../../../src/core/training/algorithm1.js";
 import { Events } from "../../../src/core/training/events.js";
-import { disposeGan, type Gan } from "../../../src/core/training/gan.js";
+import { disposeGan, withParts, type Gan } from "../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../src/core/training/noise.js";
 import { createOptimizer, type Optimizer } from "../../../src/core/training/optimizers.js";
 import { discriminatorStep, generatorStep } from "../../../src/core/training/steps.js";
@@ -151,7 +150,7 @@ export class TrainingSession {
 
   /** `iterations` of Algorithm 1 through the core's loop, or fewer if interrupted. */
   private async algorithm1(iterations: number): Promise<void> {
-    const view: Gan = { ...this.gan, config: { ...this.gan.config, steps: this.gan.step + iterations } };
+    const view = withParts(this.gan, { config: { ...this.gan.config, steps: this.gan.step + iterations } });
     const events = new Events<TrainingEventMap>();
     events.on("step", (record: StepRecord) => {
       this.gan.step = record.step;
@@ -271,13 +270,7 @@ export class TrainingSession {
       config.discriminatorLearningRate === old.config.discriminatorLearningRate
         ? old.discriminatorOptimizer
         : retunedOptimizer(old.discriminatorOptimizer, config, old.discriminator, config.discriminatorLearningRate);
-    this.gan = {
-      ...old,
-      config,
-      generatorOptimizer,
-      discriminatorOptimizer,
-      generatorLoss: generatorLoss(config.loss),
-    };
+    this.gan = withParts(old, { config, generatorOptimizer, discriminatorOptimizer });
   }
 }
 
