@@ -7,9 +7,9 @@
 import { tf } from "./tf.js";
 import { registerWasmTrainingKernels } from "./wasmKernels.js";
 
-import { BACKEND_NAMES, type BackendName } from "../config.js";
+import type { BackendName } from "../config.js";
 
-export { BACKEND_NAMES, type BackendName };
+export type { BackendName };
 
 /** Prepares a backend before it is selected (loads an addon, registers kernels); returns why it cannot, or null. */
 export type BackendProvider = () => Promise<string | null>;
