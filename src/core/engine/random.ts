@@ -24,7 +24,7 @@ const UINT32 = 0x1_0000_0000;
 const MASK_64 = (1n << 64n) - 1n;
 /** 2^64 / golden ratio, SplitMix64's stream increment (Steele, Lea & Flood 2014). */
 const GOLDEN_GAMMA_64 = 0x9e3779b97f4a7c15n;
-/** Arbitrary non-zero start, so that the key of no parts is not the key of a zero word. */
+/** The hash's starting state: an arbitrary 64-bit constant. */
 const KEY_START = 0x2545f4914f6cdd1dn;
 /** Type tags written before each part, so that 12 ≠ "12" ≠ (1, 2): the word sequence encodes the parts uniquely. */
 const NUMBER_TAG = 0x6e756d62n; // "numb"
