@@ -63,9 +63,19 @@ const grid = toyDistribution("grid-2d");
 const oneMode = (distribution: typeof ring, count: number) =>
   Float32Array.from({ length: count * 2 }, (_, index) => distribution.modes[index % 2]!);
 
+/**
+ * How many one-sample collapses Parzen's contract averages over. What collapsing onto one sample costs depends on
+ * where that sample lies: this 10-class mixture is nearly Gaussian, so a sample near its mean costs little. Measured
+ * over the first 60 rows of \`drawn\`: 0.4–2.8 nats, mean 1.4, standard deviation 0.6 (0.2–2.7 and the same mean with
+ * the earlier 32-bit generator, whose first row happened to cost 2.6). The mean of 50 is 1.4 ± 0.09, so ≥ 1 holds
+ * for the metric rather than for one lucky draw, and is still 4× the perfect tolerance.
+ */
+const PARZEN_COLLAPSE_POINTS = 50;
+
 const CONTRACTS: Record<MetricName, Contract> = {
   // Perfect: the exact mean log-density of the test points (−entropy), which a Parzen window of many data samples
-  // approaches from below (its smoothing costs ~0.05 nats here). Collapsed: ≥ 2 nats worse.
+  // approaches from below (its smoothing costs ~0.05 nats here). Collapsed onto one sample: ≥ 1 nat worse on average
+  // over PARZEN_COLLAPSE_POINTS choices of that sample (see there).
   parzen: {
     measures: "exact mean log p(test) − Parzen estimate (nats)",
     perfect: async () => {
@@ -76,14 +86,19 @@ const CONTRACTS: Record<MetricName, Contract> = {
     tolerance: 0.25,
     collapsed: async () => {
       const test = images.sample(1000, Rng.derive(3, "test"));
-      const result = await parzenWindowEstimate({
-        samples: collapsedImages,
-        validation: sliceRows(real, 0, 500),
-        test,
-      });
-      return test.exactMeanLogDensity - result.meanLogLikelihood;
+      let total = 0;
+      for (let row = 0; row < PARZEN_COLLAPSE_POINTS; row++) {
+        // A window on one sample repeated M times is the window on that sample alone.
+        const result = await parzenWindowEstimate({
+          samples: sliceRows(drawn, row, row + 1),
+          validation: sliceRows(real, 0, 500),
+          test,
+        });
+        total += test.exactMeanLogDensity - result.meanLogLikelihood;
+      }
+      return total / PARZEN_COLLAPSE_POINTS;
     },
-    collapsedAtLeast: 2,
+    collapsedAtLeast: 1,
   },
   // Perfect: 0 up to the finite-sample bias (~d²/N); collapsed: ≈ tr Σ of the features.
   frechet: {

@@ -1,9 +1,10 @@
 /**
  * One D step and one G step of Algorithm 1 on tiny networks: each moves only its own network (parameters and
  * BatchNorm statistics), returns sane metrics, leaks no tensors, and the minimax objective's gradient vanishes when
- * D rejects the fakes (the paper's reason for the non-saturating objective).
+ * D rejects the fakes (the paper's reason for the non-saturating objective) — on every backend
+ * (test/support/backends.ts), plus each backend's agreement with cpu on the step's metrics and updates.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { resolveConfig, type Config, type ConfigInput } from "../../../src/core/config.js";
 import { Rng, hashSeed } from "../../../src/core/engine/random.js";
@@ -12,6 +13,13 @@ import { snapshotValues } from "../../../src/core/models/network.js";
 import { createGan, disposeGan, type Gan } from "../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../src/core/training/noise.js";
 import { discriminatorStep, generatorStep, type StepSeeds } from "../../../src/core/training/steps.js";
+import {
+  REFERENCE_BACKEND,
+  describeEachBackend,
+  relativeError,
+  switchTo,
+  type TestBackend,
+} from "../../support/backends.js";
 
 const BATCH = 8;
 
@@ -88,126 +96,196 @@ function bitEqual(a: Float32Array, b: Float32Array): boolean {
   return x.every((word, i) => word === y[i]);
 }
 
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
+/**
+ * Cross-backend tolerance for one step: convolutions and matmuls sum in a different order on each backend (oneDNN's
+ * blocked kernels, wasm's XNNPACK, TF.js cpu's loops), so forward values and gradients differ by ~1e-6 relative
+ * (measured: ≤ 1.6e-6 here); 1e-4 (∞-norm relative, per tensor) leaves a wide margin. A kernel that computes
+ * something else — a wrong gradient, BatchNorm with other statistics or another ε, a fused optimizer whose moments
+ * differ from the op chain's — is off by far more.
+ */
+const STEP_AGREEMENT_TOLERANCE = 1e-4;
+
+/**
+ * One D or G step on `backend` from the same initial weights (drawn in JavaScript, so equal on every backend), by
+ * name: the step's metrics, the stepped network's variables after the step (parameters and BatchNorm statistics)
+ * and the optimizer's slots (Adam's m, v; SGD's velocity −lr·g: the gradient itself). Updates (after − before) are
+ * not compared: a difference of float32 weights is quantised to the weights' ulp (measured: 4e-5 of the SGD step
+ * on the dcgan's conv1 filter), which says nothing about the kernels. Biases feeding
+ * a training-mode BatchNorm are left out: their gradient is rounding noise (see biasesBeforeBatchNorm), which Adam
+ * normalises into a step of arbitrary sign.
+ */
+async function stepRun(
+  backend: TestBackend,
+  config: ConfigInput,
+  dataShape: number[],
+  network: "discriminator" | "generator",
+): Promise<Map<string, Float32Array>> {
+  const previous = tf.getBackend() as TestBackend;
+  await switchTo(backend);
+  try {
+    const g = gan(config, dataShape);
+    const stepped = network === "discriminator" ? g.discriminator : g.generator;
+    const optimizer = network === "discriminator" ? g.discriminatorOptimizer : g.generatorOptimizer;
+    const z = noise(g.config, 0);
+    const real = realBatch(dataShape, 0);
+    const metrics =
+      network === "discriminator" ? discriminatorStep(g, real, z, seeds(0)) : generatorStep(g, z, seeds(0));
+    const inert = biasesBeforeBatchNorm(stepped.parameterNames);
+    const compared = (name: string) => !inert.some((bias) => name === bias || name.startsWith(`${bias}/`));
+    const result = new Map<string, Float32Array>();
+    for (const [name, value] of Object.entries(metrics))
+      result.set(`metric ${name}`, Float32Array.from(value.dataSync()));
+    for (const [name, after] of snapshotValues(stepped)) if (compared(name)) result.set(name, after);
+    const state = optimizer.getState();
+    for (const [name, slot] of state.slots) {
+      if (compared(name)) result.set(`slot ${name}`, Float32Array.from(slot.dataSync()));
+    }
+    tf.dispose([real, z, ...Object.values(metrics), ...state.slots.values()]);
+    return result;
+  } finally {
+    await switchTo(previous);
+  }
+}
 
 afterEach(() => {
   gans.forEach(disposeGan);
   gans = [];
 });
 
-describe.each(CASES)("$name", ({ config, dataShape }) => {
-  it("a D step changes every D parameter (and D's BatchNorm statistics) and leaves every G variable bit-identical", () => {
-    const g = gan(config, dataShape);
-    const generatorBefore = snapshotValues(g.generator);
-    const discriminatorBefore = snapshotValues(g.discriminator);
-    const real = realBatch(dataShape, 0);
-    const z = noise(g.config, 0);
+describeEachBackend("steps", (backend) => {
+  describe.each(CASES)("$name", ({ config, dataShape }) => {
+    it("a D step changes every D parameter (and D's BatchNorm statistics) and leaves every G variable bit-identical", () => {
+      const g = gan(config, dataShape);
+      const generatorBefore = snapshotValues(g.generator);
+      const discriminatorBefore = snapshotValues(g.discriminator);
+      const real = realBatch(dataShape, 0);
+      const z = noise(g.config, 0);
 
-    const metrics = discriminatorStep(g, real, z, seeds(0));
+      const metrics = discriminatorStep(g, real, z, seeds(0));
 
-    const generatorAfter = snapshotValues(g.generator);
-    const discriminatorAfter = snapshotValues(g.discriminator);
-    expect(generatorBefore.size).toBeGreaterThan(0);
-    expect(changed(generatorBefore, generatorAfter)).toEqual([]); // parameters and running statistics
-    expect(g.generator.store.statistics.size).toBeGreaterThan(0); // …and G does have statistics that could move
-    const movedD = changed(discriminatorBefore, discriminatorAfter);
-    const inertD = biasesBeforeBatchNorm(g.discriminator.parameterNames);
-    for (const name of g.discriminator.parameterNames) if (!inertD.includes(name)) expect(movedD).toContain(name);
-    for (const name of g.discriminator.store.statistics.keys()) expect(movedD).toContain(name);
-    expect(g.discriminatorOptimizer.step).toBe(1);
-    expect(g.generatorOptimizer.step).toBe(0);
+      const generatorAfter = snapshotValues(g.generator);
+      const discriminatorAfter = snapshotValues(g.discriminator);
+      expect(generatorBefore.size).toBeGreaterThan(0);
+      expect(changed(generatorBefore, generatorAfter)).toEqual([]); // parameters and running statistics
+      expect(g.generator.store.statistics.size).toBeGreaterThan(0); // …and G does have statistics that could move
+      const movedD = changed(discriminatorBefore, discriminatorAfter);
+      const inertD = biasesBeforeBatchNorm(g.discriminator.parameterNames);
+      for (const name of g.discriminator.parameterNames) if (!inertD.includes(name)) expect(movedD).toContain(name);
+      for (const name of g.discriminator.store.statistics.keys()) expect(movedD).toContain(name);
+      expect(g.discriminatorOptimizer.step).toBe(1);
+      expect(g.generatorOptimizer.step).toBe(0);
 
-    const loss = scalar(metrics.loss);
-    const realScore = scalar(metrics.realScore);
-    const fakeScore = scalar(metrics.fakeScore);
-    const gradientNorm = scalar(metrics.gradientNorm);
-    expect(Number.isFinite(loss)).toBe(true);
-    expect(loss).toBeGreaterThan(0); // −V ≥ 0 always
-    for (const score of [realScore, fakeScore]) {
-      expect(score).toBeGreaterThan(0);
-      expect(score).toBeLessThan(1);
-    }
-    expect(Number.isFinite(gradientNorm)).toBe(true);
-    expect(gradientNorm).toBeGreaterThan(0);
-    tf.dispose([real, z, ...Object.values(metrics)]);
-  });
-
-  it("a G step changes every G parameter (and G's BatchNorm statistics) and leaves every D variable bit-identical", () => {
-    const g = gan(config, dataShape);
-    const generatorBefore = snapshotValues(g.generator);
-    const discriminatorBefore = snapshotValues(g.discriminator);
-    const z = noise(g.config, 0);
-
-    const metrics = generatorStep(g, z, seeds(0));
-
-    const generatorAfter = snapshotValues(g.generator);
-    const discriminatorAfter = snapshotValues(g.discriminator);
-    expect(changed(discriminatorBefore, discriminatorAfter)).toEqual([]); // parameters and running statistics
-    const movedG = changed(generatorBefore, generatorAfter);
-    const inertG = biasesBeforeBatchNorm(g.generator.parameterNames);
-    expect(inertG.length).toBeGreaterThan(0); // both tiny generators have BatchNorm after their dense layer
-    for (const name of g.generator.parameterNames) if (!inertG.includes(name)) expect(movedG).toContain(name);
-    for (const name of g.generator.store.statistics.keys()) expect(movedG).toContain(name);
-    expect(g.generatorOptimizer.step).toBe(1);
-    expect(g.discriminatorOptimizer.step).toBe(0);
-
-    const loss = scalar(metrics.loss);
-    const fakeScore = scalar(metrics.fakeScore);
-    const gradientNorm = scalar(metrics.gradientNorm);
-    expect(Number.isFinite(loss)).toBe(true);
-    expect(fakeScore).toBeGreaterThan(0);
-    expect(fakeScore).toBeLessThan(1);
-    // The default loss is non-saturating: G's loss is −mean log D(G(z)) ≥ −log(mean D(G(z))) (Jensen) > 0.
-    expect(g.generatorLoss.name).toBe("non-saturating");
-    expect(loss).toBeGreaterThanOrEqual(-Math.log(fakeScore) - 1e-5);
-    expect(Number.isFinite(gradientNorm)).toBe(true);
-    expect(gradientNorm).toBeGreaterThan(0);
-    tf.dispose([z, ...Object.values(metrics)]);
-  });
-
-  it("leaks no tensors: numTensors is the same before and after a D step + G step once the metrics are disposed", () => {
-    const g = gan(config, dataShape);
-    const real = realBatch(dataShape, 1);
-    const z1 = noise(g.config, 1);
-    const z2 = noise(g.config, 2);
-    const before = tf.memory().numTensors;
-    const dMetrics = discriminatorStep(g, real, z1, seeds(1));
-    const gMetrics = generatorStep(g, z2, seeds(1));
-    const returned = [...Object.values(dMetrics), ...Object.values(gMetrics)];
-    expect(tf.memory().numTensors).toBe(before + returned.length); // exactly the metrics are new
-    tf.dispose(returned);
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([real, z1, z2]);
-  });
-
-  it("minimax's G gradient vanishes when D rejects fakes strongly; non-saturating's does not", () => {
-    const norms = (logitBias: number) => {
-      const result: Record<string, { norm: number; score: number }> = {};
-      for (const loss of ["minimax", "non-saturating"] as const) {
-        const g = gan({ ...config, loss }, dataShape);
-        const bias = g.discriminator.store.trainable.get("logit/bias")!;
-        bias.assign(tf.fill(bias.shape, logitBias));
-        const z = noise(g.config, 3);
-        const metrics = generatorStep(g, z, seeds(3));
-        result[loss] = { norm: scalar(metrics.gradientNorm), score: scalar(metrics.fakeScore) };
-        tf.dispose([z, ...Object.values(metrics)]);
+      const loss = scalar(metrics.loss);
+      const realScore = scalar(metrics.realScore);
+      const fakeScore = scalar(metrics.fakeScore);
+      const gradientNorm = scalar(metrics.gradientNorm);
+      expect(Number.isFinite(loss)).toBe(true);
+      expect(loss).toBeGreaterThan(0); // −V ≥ 0 always
+      for (const score of [realScore, fakeScore]) {
+        expect(score).toBeGreaterThan(0);
+        expect(score).toBeLessThan(1);
       }
-      return result as Record<"minimax" | "non-saturating", { norm: number; score: number }>;
-    };
+      expect(Number.isFinite(gradientNorm)).toBe(true);
+      expect(gradientNorm).toBeGreaterThan(0);
+      tf.dispose([real, z, ...Object.values(metrics)]);
+    });
 
-    // D's logit bias −20: D(G(z)) ≈ σ(−20) ≈ 2e-9. dL/dl is −σ(l)/m (minimax) vs (σ(l) − 1)/m (non-saturating).
-    const rejecting = norms(-20);
-    expect(rejecting.minimax.score).toBeLessThan(1e-6);
-    expect(rejecting["non-saturating"].norm).toBeGreaterThan(0);
-    expect(rejecting.minimax.norm / rejecting["non-saturating"].norm).toBeLessThan(1e-3);
+    it("a G step changes every G parameter (and G's BatchNorm statistics) and leaves every D variable bit-identical", () => {
+      const g = gan(config, dataShape);
+      const generatorBefore = snapshotValues(g.generator);
+      const discriminatorBefore = snapshotValues(g.discriminator);
+      const z = noise(g.config, 0);
 
-    // Control: with D undecided (bias 0, D ≈ 1/2) the two gradients are of the same size, so the ratio above is the
-    // saturation and not a property of the nets.
-    const undecided = norms(0);
-    const ratio = undecided.minimax.norm / undecided["non-saturating"].norm;
-    expect(ratio).toBeGreaterThan(0.1);
-    expect(ratio).toBeLessThan(10);
+      const metrics = generatorStep(g, z, seeds(0));
+
+      const generatorAfter = snapshotValues(g.generator);
+      const discriminatorAfter = snapshotValues(g.discriminator);
+      expect(changed(discriminatorBefore, discriminatorAfter)).toEqual([]); // parameters and running statistics
+      const movedG = changed(generatorBefore, generatorAfter);
+      const inertG = biasesBeforeBatchNorm(g.generator.parameterNames);
+      expect(inertG.length).toBeGreaterThan(0); // both tiny generators have BatchNorm after their dense layer
+      for (const name of g.generator.parameterNames) if (!inertG.includes(name)) expect(movedG).toContain(name);
+      for (const name of g.generator.store.statistics.keys()) expect(movedG).toContain(name);
+      expect(g.generatorOptimizer.step).toBe(1);
+      expect(g.discriminatorOptimizer.step).toBe(0);
+
+      const loss = scalar(metrics.loss);
+      const fakeScore = scalar(metrics.fakeScore);
+      const gradientNorm = scalar(metrics.gradientNorm);
+      expect(Number.isFinite(loss)).toBe(true);
+      expect(fakeScore).toBeGreaterThan(0);
+      expect(fakeScore).toBeLessThan(1);
+      // The default loss is non-saturating: G's loss is −mean log D(G(z)) ≥ −log(mean D(G(z))) (Jensen) > 0.
+      expect(g.generatorLoss.name).toBe("non-saturating");
+      expect(loss).toBeGreaterThanOrEqual(-Math.log(fakeScore) - 1e-5);
+      expect(Number.isFinite(gradientNorm)).toBe(true);
+      expect(gradientNorm).toBeGreaterThan(0);
+      tf.dispose([z, ...Object.values(metrics)]);
+    });
+
+    it("leaks no tensors: numTensors is the same before and after a D step + G step once the metrics are disposed", () => {
+      const g = gan(config, dataShape);
+      const real = realBatch(dataShape, 1);
+      const z1 = noise(g.config, 1);
+      const z2 = noise(g.config, 2);
+      const before = tf.memory().numTensors;
+      const dMetrics = discriminatorStep(g, real, z1, seeds(1));
+      const gMetrics = generatorStep(g, z2, seeds(1));
+      const returned = [...Object.values(dMetrics), ...Object.values(gMetrics)];
+      expect(tf.memory().numTensors).toBe(before + returned.length); // exactly the metrics are new
+      tf.dispose(returned);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([real, z1, z2]);
+    });
+
+    it("minimax's G gradient vanishes when D rejects fakes strongly; non-saturating's does not", () => {
+      const norms = (logitBias: number) => {
+        const result: Record<string, { norm: number; score: number }> = {};
+        for (const loss of ["minimax", "non-saturating"] as const) {
+          const g = gan({ ...config, loss }, dataShape);
+          const bias = g.discriminator.store.trainable.get("logit/bias")!;
+          bias.assign(tf.fill(bias.shape, logitBias));
+          const z = noise(g.config, 3);
+          const metrics = generatorStep(g, z, seeds(3));
+          result[loss] = { norm: scalar(metrics.gradientNorm), score: scalar(metrics.fakeScore) };
+          tf.dispose([z, ...Object.values(metrics)]);
+        }
+        return result as Record<"minimax" | "non-saturating", { norm: number; score: number }>;
+      };
+
+      // D's logit bias −20: D(G(z)) ≈ σ(−20) ≈ 2e-9. dL/dl is −σ(l)/m (minimax) vs (σ(l) − 1)/m (non-saturating).
+      const rejecting = norms(-20);
+      expect(rejecting.minimax.score).toBeLessThan(1e-6);
+      expect(rejecting["non-saturating"].norm).toBeGreaterThan(0);
+      expect(rejecting.minimax.norm / rejecting["non-saturating"].norm).toBeLessThan(1e-3);
+
+      // Control: with D undecided (bias 0, D ≈ 1/2) the two gradients are of the same size, so the ratio above is the
+      // saturation and not a property of the nets.
+      const undecided = norms(0);
+      const ratio = undecided.minimax.norm / undecided["non-saturating"].norm;
+      expect(ratio).toBeGreaterThan(0.1);
+      expect(ratio).toBeLessThan(10);
+    });
   });
+
+  if (backend !== REFERENCE_BACKEND) {
+    describe.each(CASES)(`$name: agreement with ${REFERENCE_BACKEND}`, ({ config, dataShape }) => {
+      it.each([
+        { network: "discriminator", optimizer: "adam" },
+        { network: "generator", optimizer: "adam" },
+        { network: "discriminator", optimizer: "sgd" },
+        { network: "generator", optimizer: "sgd" },
+      ] as const)(
+        `one $network step with $optimizer: metrics, variables and slots agree with ${REFERENCE_BACKEND} within 1e-4`,
+        async ({ network, optimizer }) => {
+          const expected = await stepRun(REFERENCE_BACKEND, { ...config, optimizer }, dataShape, network);
+          const actual = await stepRun(backend, { ...config, optimizer }, dataShape, network);
+          expect([...actual.keys()]).toEqual([...expected.keys()]);
+          for (const [name, values] of expected) {
+            expect(relativeError(actual.get(name)!, values), name).toBeLessThan(STEP_AGREEMENT_TOLERANCE);
+          }
+        },
+      );
+    });
+  }
 });
