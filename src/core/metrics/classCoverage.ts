@@ -13,6 +13,7 @@
  *   (0 log 0 = 0); the reference gets an add-one (Laplace) pseudo-count per class, so a class the test set never
  *   shows gives a large but finite value.
  */
+import { klDivergence } from "../numerics/divergences.js";
 
 /** A class counts as covered when its sample fraction reaches this fraction of the reference's fraction. */
 export const COVERED_FRACTION_OF_REFERENCE = 0.1;
@@ -63,12 +64,11 @@ export function classCoverage(counts: readonly number[], referenceCounts: readon
   const histogram = counts.map((value) => value / total);
   const referenceHistogram = referenceCounts.map((value) => value / referenceTotal);
   const smoothedTotal = referenceTotal + REFERENCE_PSEUDO_COUNT * classes;
-  let klToReference = 0;
+  const smoothedReference = referenceCounts.map((value) => (value + REFERENCE_PSEUDO_COUNT) / smoothedTotal);
+  const klToReference = klDivergence(histogram, smoothedReference);
   let classesCovered = 0;
   for (let label = 0; label < classes; label++) {
     const q = histogram[label]!;
-    const r = (referenceCounts[label]! + REFERENCE_PSEUDO_COUNT) / smoothedTotal;
-    if (q > 0) klToReference += q * Math.log(q / r);
     const share = referenceHistogram[label]!;
     if (share > 0 && q >= COVERED_FRACTION_OF_REFERENCE * share) classesCovered++;
   }

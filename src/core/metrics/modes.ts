@@ -18,6 +18,7 @@
  * (PACGAN_REFERENCE). The networks and step counts behind them are PacGAN's, not tsgan's defaults.
  */
 import type { ToyDistribution } from "../data/toys.js";
+import { klDivergence } from "../numerics/divergences.js";
 
 /** PacGAN's number of generated samples per evaluation. */
 export const PACGAN_SAMPLES = 2500;
@@ -85,14 +86,14 @@ export function modeCoverage(samples: Float32Array, layout: ModeLayout): ModeCov
       highQuality++;
     }
   }
-  let reverseKl = Number.NaN;
-  if (highQuality > 0) {
-    reverseKl = 0;
-    for (const count of highQualityCounts) {
-      const q = count / highQuality;
-      if (q > 0) reverseKl += q * Math.log(modeCount * q);
-    }
-  }
+  const uniform = new Array<number>(modeCount).fill(1 / modeCount);
+  const reverseKl =
+    highQuality > 0
+      ? klDivergence(
+          highQualityCounts.map((count) => count / highQuality),
+          uniform,
+        )
+      : Number.NaN;
   return {
     modesCovered: highQualityCounts.filter((count) => count > 0).length,
     modeCount,

@@ -19,7 +19,8 @@
  * on σ, so the ten σ candidates share one product, and the log-sum-exps are JavaScript loops over the downloaded
  * chunk. Measured times are in docs/evaluation.md.
  */
-import { forEachDistanceChunk, logspace, meanAndStd, type ChunkOptions, type Matrix } from "./matrix.js";
+import { logspace, meanAndStd } from "../numerics/scalar.js";
+import { forEachDistanceChunk, type ChunkOptions, type Matrix } from "./matrix.js";
 
 /** The paper's number of generated samples the window is centred on. */
 export const PARZEN_SAMPLES = 10_000;
@@ -150,7 +151,7 @@ export async function parzenWindowEstimate(options: ParzenOptions): Promise<Parz
     chunkRows,
     onProgress: report(validation.rows),
   });
-  const { mean, std } = meanAndStd(testLikelihoods!);
+  const { mean, std } = meanAndStd(testLikelihoods!, "sample");
   return {
     sigma: best.sigma,
     meanLogLikelihood: mean,

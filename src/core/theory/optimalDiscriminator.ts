@@ -7,8 +7,9 @@
  * Also the yardsticks used to compare a trained D with D*: the region where the comparison is meaningful and the
  * max / mean / mass-weighted distances over it.
  */
-import type { DensityOnGrid, Grid } from "./grid.js";
-import { sigmoid } from "./networks.js";
+import type { Grid1d as Grid } from "../numerics/grid.js";
+import { sigmoid } from "../numerics/scalar.js";
+import type { DensityOnGrid } from "./grid.js";
 
 /**
  * A grid point is in the comparison region when p_data + p_g there is at least this fraction of its largest value on

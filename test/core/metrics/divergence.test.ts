@@ -6,13 +6,10 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/core/config.js";
 import { toyDistribution } from "../../../src/core/data/toys.js";
 import { Rng } from "../../../src/core/engine/random.js";
-import {
-  divergence,
-  jensenShannonOnGrid,
-  optimalValueOnGrid,
-  valueFromLogits,
-} from "../../../src/core/metrics/divergence.js";
-import { densityGrid, gaussianKdeOnGrid, scottBandwidth } from "../../../src/core/metrics/kde.js";
+import { divergence } from "../../../src/core/metrics/divergence.js";
+import { jensenShannonOnGrid, optimalValueOnGrid, valueBySampling } from "../../../src/core/numerics/divergences.js";
+import { densityGrid } from "../../../src/core/numerics/grid.js";
+import { gaussianKdeOnGrid, scottBandwidth } from "../../../src/core/numerics/kde.js";
 import {
   METRIC_NAMES,
   applicableMetrics,
@@ -52,8 +49,8 @@ describe("JSD and V(D*, G) on a grid", () => {
   });
 
   it("V(D, G) at D = 1/2 everywhere (logits 0) is −log 4", () => {
-    expect(valueFromLogits([0, 0, 0], [0, 0]).value).toBeCloseTo(-LOG_FOUR, 14);
-    expect(valueFromLogits([100], [-100]).value).toBeCloseTo(0, 12); // a perfect D: V → 0, finite at ±100
+    expect(valueBySampling([0, 0, 0], [0, 0]).value).toBeCloseTo(-LOG_FOUR, 14);
+    expect(valueBySampling([100], [-100]).value).toBeCloseTo(0, 12); // a perfect D: V → 0, finite at ±100
   });
 });
 
