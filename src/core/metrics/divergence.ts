@@ -2,8 +2,8 @@
  * Divergences on the 1-D and 2-D toys, where p_data is known exactly — the quantities of Goodfellow et al. 2014, §4.
  *
  * - JSD(p_data ‖ p_g) = ½ ∫ p log(2p / (p + q)) + ½ ∫ q log(2q / (p + q)), in nats (0 … log 2), with p = p_data
- *   exact and q = p_g a Gaussian KDE of generated samples, both on one grid (numerics/grid.ts, numerics/kde.ts), integrated as Riemann sums.
- *   Generated mass outside the grid (where p = 0) adds ½ · log 2 per unit of mass.
+ *   exact and q = p_g a Gaussian KDE of generated samples, both on one grid (numerics/grid.ts, numerics/kde.ts),
+ *   integrated as Riemann sums. Generated mass outside the grid (where p = 0) adds ½ · log 2 per unit of mass.
  * - V(D*, G) = ∫ p log D* + ∫ q log(1 − D*) with D* = p / (p + q) (Proposition 1) on the same grid, beside
  *   −log 4 + 2 · JSD (Theorem 1). Both use the same p and q, so they agree to rounding: p is renormalised to 1 on
  *   the grid and q's missing mass is accounted for; `identityGap` shows the rounding.
