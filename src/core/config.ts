@@ -14,7 +14,7 @@ import { ConfigError } from "./errors.js";
 /** What a user may ask for; `auto` picks the fastest backend that works here (src/core/engine/backend.ts). */
 export const BACKEND_NAMES = ["auto", "native", "wasm", "cpu", "webgl", "webgpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-/** Every evaluation metric's name, in the order tables list them (src/core/metrics/registry.ts). */
+/** Every evaluation metric's name, in the order tables list them (src/core/metrics/index.ts). */
 export const METRIC_NAMES = [
   "parzen",
   "frechet",

@@ -14,6 +14,7 @@
  *   shows gives a large but finite value.
  */
 import { klDivergence } from "../numerics/divergences.js";
+import { formatValue, imageData, type Metric } from "./metric.js";
 
 /** A class counts as covered when its sample fraction reaches this fraction of the reference's fraction. */
 export const COVERED_FRACTION_OF_REFERENCE = 0.1;
@@ -82,3 +83,32 @@ export function classCoverage(counts: readonly number[], referenceCounts: readon
     count: total,
   };
 }
+
+/** The `class-coverage` metric: the generated images' predicted classes against the test set's. */
+export const classCoverageMetric: Metric<"class-coverage", ClassCoverageResult> = {
+  name: "class-coverage",
+  description: "predicted-class histogram, classes covered, KL to the test set's",
+  appliesTo: "images",
+  needsClassifier: true,
+  needsSplits: true,
+  duringTraining: true,
+  async compute(context) {
+    const images = imageData(context, "class-coverage");
+    const generated = await images.classified("generated");
+    const test = await images.classified("test");
+    return classCoverage(
+      predictedClassCounts(generated.probabilities, generated.count, generated.classes),
+      predictedClassCounts(test.probabilities, test.count, test.classes),
+    );
+  },
+  summary: (result) => [
+    {
+      quantity: "classes covered",
+      value: `${result.classesCovered} / ${result.classes}`,
+      reference: `${result.classes}`,
+    },
+    { quantity: "KL(samples ‖ test) of class histogram", value: formatValue(result.klToReference, 4), reference: "0" },
+  ],
+  headline: (result) => ({ classesCovered: result.classesCovered, classKlToReference: result.klToReference }),
+  coverage: (result) => ({ what: "classes", covered: result.classesCovered, total: result.classes }),
+};

@@ -24,15 +24,13 @@ import {
   type ValueEstimate,
 } from "../numerics/divergences.js";
 import { densityGrid, functionOnGrid, GRID_POINTS_PER_STD, type Grid } from "../numerics/grid.js";
+import { formatValue, toyData, type LogitsFunction, type Metric, type SummaryRow } from "./metric.js";
 import {
   chooseBandwidth,
   gaussianKdeOnGrid,
   KERNEL_HALF_WIDTH_BANDWIDTHS,
   type BandwidthRule,
 } from "../numerics/kde.js";
-
-/** D's logits for points [count, dimension] row-major → [count]. */
-export type LogitsFunction = (points: Float32Array, count: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 /** The part of a toy distribution the grid divergences need. */
 export type DivergenceLayout = Pick<ToyDistribution, "dimension" | "bounds" | "modeStd" | "density">;
@@ -175,3 +173,41 @@ function finiteRows(samples: Float32Array, dimension: number): Float32Array {
   }
   return kept.subarray(0, length);
 }
+
+/** The `divergence` metric: JSD, V(D*, G) beside −log 4 + 2·JSD, and the trained D's V(D, G) when D is there. */
+export const divergenceMetric: Metric<"divergence", DivergenceResult> = {
+  name: "divergence",
+  description: "JSD(p_data ‖ p_g), V(D, G), V(D*, G) beside −log 4 + 2·JSD",
+  appliesTo: "toy",
+  needsClassifier: false,
+  needsSplits: false,
+  duringTraining: true,
+  async compute(context) {
+    const toy = toyData(context, "divergence");
+    const { distribution, generated, logits } = toy;
+    return divergence(logits ? { distribution, generated, real: toy.real(), logits } : { distribution, generated });
+  },
+  summary(result) {
+    const rows: SummaryRow[] = [
+      {
+        quantity: "JSD(p_data ‖ p_g) (nats)",
+        value: formatValue(result.jensenShannon, 4),
+        reference: "0 … log 2 = 0.693",
+      },
+      {
+        quantity: "V(D*, G) on the grid",
+        value: formatValue(result.optimalValue, 4),
+        reference: `−log 4 + 2·JSD = ${formatValue(result.theoreticalValue, 4)}`,
+      },
+    ];
+    if (result.discriminatorValue) {
+      rows.push({
+        quantity: "V(D, G) of the trained D",
+        value: formatValue(result.discriminatorValue.value, 4),
+        reference: `≤ V(D*, G); −log 4 = ${formatValue(-Math.log(4), 4)} at equilibrium`,
+      });
+    }
+    return rows;
+  },
+  headline: (result) => ({ jensenShannon: result.jensenShannon }),
+};
