@@ -5,8 +5,8 @@
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import { NODE_BACKEND_NAMES, type BackendName } from "../core/config.js";
-import { METRIC_NAMES, METRICS, parseMetricList, summarize, type MetricName } from "../core/metrics/registry.js";
-import { evaluateRun, type EvaluationProgress, type EvaluationReport } from "../node/evaluate.js";
+import { METRICS, metricByName, parseMetricList, type MetricName } from "../core/metrics/index.js";
+import { evaluateRun, type EvaluationProgress, type EvaluationReport, type MetricEntry } from "../node/evaluate.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
 
 /** On a pipe or CI log, a phase's progress is printed at most this often. */
@@ -59,9 +59,9 @@ export function formatEvaluationTable(report: EvaluationReport, names: readonly 
   const header = ["metric", "quantity", "value", "reference / perfect"];
   const rows: string[][] = [];
   for (const name of names) {
-    const entry = report.metrics[name];
+    const entry = (report.metrics as Partial<Record<MetricName, MetricEntry>>)[name];
     if (!entry) continue;
-    for (const row of summarize(name, entry.result as never, report.dataset)) {
+    for (const row of metricByName(name).summary(entry.result, report.dataset)) {
       rows.push([name, row.quantity, row.value, row.reference]);
     }
   }
@@ -75,7 +75,7 @@ export function formatEvaluationTable(report: EvaluationReport, names: readonly 
 }
 
 export function evalCommand(): Command {
-  const metricHelp = METRIC_NAMES.map((name) => `${name} (${METRICS[name].appliesTo})`).join(", ");
+  const metricHelp = METRICS.map((metric) => `${metric.name} (${metric.appliesTo})`).join(", ");
   return new Command("eval")
     .description("evaluate a run's checkpoint: Parzen, Fréchet distance, classifier score, coverage, modes, JSD")
     .requiredOption("--run <dir>", "run directory written by tsgan train")

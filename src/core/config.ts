@@ -20,7 +20,7 @@ export const NODE_BACKEND_NAMES = ["auto", "native", "wasm", "cpu"] as const sat
 /** The backends the lab offers in a browser (webgpu's package is not installed: web/src/worker/backend.ts). */
 export const BROWSER_BACKEND_NAMES = ["auto", "webgl", "wasm", "cpu"] as const satisfies readonly BackendName[];
 export type BrowserBackendName = (typeof BROWSER_BACKEND_NAMES)[number];
-/** Every evaluation metric's name, in the order tables list them (src/core/metrics/registry.ts). */
+/** Every evaluation metric's name, in the order tables list them (src/core/metrics/index.ts). */
 export const METRIC_NAMES = [
   "parzen",
   "frechet",

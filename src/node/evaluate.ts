@@ -6,34 +6,39 @@
  *
  *   const { report, path } = await evaluateRun({ run: "runs/ring", metrics: ["modes"] });
  *
- * Toys (modes, divergence) run in seconds. Image metrics (evaluateImages.ts) need the official splits, and all but
- * Parzen need our classifier (MNIST, Fashion-MNIST), imported on demand so that toy runs never load it.
+ * Every metric is an object of src/core/metrics (index.ts lists them); this file supplies their context — the
+ * generated samples, and for toys the distribution, fresh real samples and D's logits, for images the splits and the
+ * classifier's outputs (evaluateImages.ts) — and loops over the requested ones. Toys (modes, divergence) run in
+ * seconds. Image metrics need the official splits, and all but Parzen need our classifier (MNIST, Fashion-MNIST),
+ * imported on demand so that toy runs never load it.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { ConfigError, resolveConfig } from "../core/config.js";
-import { isToyDistributionName, toyDistribution, type ToyDistribution } from "../core/data/toys.js";
+import { isToyDistributionName, toyDistribution } from "../core/data/toys.js";
 import type { BackendName } from "../core/engine/backend.js";
 import { Rng } from "../core/engine/random.js";
 import { tf } from "../core/engine/tf.js";
-import { divergence } from "../core/metrics/divergence.js";
-import { modeCoverage, PACGAN_SAMPLES } from "../core/metrics/modes.js";
-import { PARZEN_SAMPLES } from "../core/metrics/parzen.js";
 import {
   applicableMetrics,
+  metricByName,
   metricInfo,
   whyNotApplicable,
   type EvaluationContext,
+  type EvaluationProgress,
+  type MetricContext,
   type MetricName,
   type MetricResults,
-} from "../core/metrics/registry.js";
+} from "../core/metrics/index.js";
+import { PACGAN_SAMPLES } from "../core/metrics/modes.js";
+import { PARZEN_SAMPLES } from "../core/metrics/parzen.js";
 import type { ImageClassifier } from "../core/metrics/types.js";
 import { infer } from "../core/models/network.js";
 import { disposeGan, type Gan } from "../core/training/gan.js";
 import { sampleNoise } from "../core/training/noise.js";
-import { evaluateImageMetrics, hasImageSplits } from "./evaluateImages.js";
+import { hasImageSplits, imageEvaluation } from "./evaluateImages.js";
 import { openGan } from "./run/openGan.js";
 import { RunDirectory, stepName } from "./run/runDirectory.js";
 import { generate } from "./run/samples.js";
@@ -48,13 +53,7 @@ export const DEFAULT_TOY_SAMPLES = PACGAN_SAMPLES;
 /** G and D run on this many points at a time. */
 const GENERATION_CHUNK = 1000;
 
-/** One step of a long computation, for progress bars. */
-export interface EvaluationProgress {
-  /** What is being done, e.g. "generating samples", "parzen". */
-  phase: string;
-  done: number;
-  total: number;
-}
+export type { EvaluationProgress };
 
 export interface EvaluateRunOptions {
   /** The run directory. */
@@ -106,7 +105,7 @@ export interface EvaluateRunResult {
   path: string;
   /** The whole report, including metrics computed earlier and kept. */
   report: EvaluationReport;
-  /** The metrics computed by this call, in registry order. */
+  /** The metrics computed by this call: those asked for, or all that apply in list order. */
   computed: MetricName[];
 }
 
@@ -185,28 +184,51 @@ export interface EvaluateGanOptions {
 /** Computes metrics for a GAN in memory: generates samples (G in inference mode), then each metric. */
 export async function evaluateGan(options: EvaluateGanOptions): Promise<EvaluationReport["metrics"]> {
   const { gan, names, samples, seed } = options;
-  const { config } = gan;
   const progress = options.onProgress ?? (() => {});
-  const computed: EvaluationReport["metrics"] = {};
+  const computed: Partial<Record<MetricName, MetricEntry>> = {};
   const generated = await generateSamples(gan, samples, seed, progress);
-  const record = (name: MetricName, result: MetricResults[MetricName], seconds: number) => {
-    const entry: MetricEntry = { result, samples, seed, seconds, computedAt: new Date().toISOString() };
-    (computed as Partial<Record<MetricName, MetricEntry>>)[name] = entry;
-  };
-  if (isToyDistributionName(config.dataset)) {
-    await evaluateToyMetrics(gan, toyDistribution(config.dataset), generated, names, seed, progress, record);
-  } else {
-    await evaluateImageMetrics({
-      config,
-      dataShape: gan.dataShape,
-      generated,
-      names,
-      classifier: options.classifier,
-      onProgress: progress,
-      record,
-    });
+  const evaluation = metricContext(gan, generated, seed, options.classifier, progress);
+  try {
+    for (const [index, name] of names.entries()) {
+      const started = performance.now();
+      const sharedBefore = evaluation.sharedSeconds();
+      // Toy metrics take a moment each; image metrics report their own long phases.
+      if (evaluation.context.toy) progress({ phase: name, done: 0, total: 1 });
+      const result = (await metricByName(name).compute(evaluation.context)) as MetricResults[MetricName];
+      const seconds = elapsed(started) - (evaluation.sharedSeconds() - sharedBefore);
+      computed[name] = { result, samples, seed, seconds, computedAt: new Date().toISOString() };
+      if (evaluation.context.toy) progress({ phase: name, done: 1, total: 1 });
+      if (index < names.length - 1) await yieldToEventLoop();
+    }
+  } finally {
+    evaluation.dispose();
   }
-  return computed;
+  return computed as EvaluationReport["metrics"];
+}
+
+/** The metrics' context for `gan`'s dataset, what shared work cost so far, and how to free what it loaded. */
+function metricContext(
+  gan: Gan,
+  generated: Float32Array,
+  seed: number,
+  classifier: ImageClassifier | undefined,
+  onProgress: (progress: EvaluationProgress) => void,
+): { context: MetricContext; sharedSeconds(): number; dispose(): void } {
+  const dataset = gan.config.dataset;
+  if (!isToyDistributionName(dataset)) {
+    const images = imageEvaluation({ config: gan.config, dataShape: gan.dataShape, generated, classifier, onProgress });
+    return { context: { dataset, images: images.data, onProgress }, ...images };
+  }
+  const distribution = toyDistribution(dataset);
+  const count = generated.length / distribution.dimension;
+  let real: Float32Array | undefined;
+  const toy = {
+    distribution,
+    generated,
+    real: () => (real ??= distribution.sample(count, Rng.derive(seed, "eval/real"))),
+    logits: (points: Float32Array, rows: number) => discriminatorLogits(gan, points, rows),
+  };
+  return { context: { dataset, toy, onProgress }, sharedSeconds: () => 0, dispose: () => {} };
 }
 
 /** The requested metrics, checked; or all that apply. */
@@ -257,37 +279,6 @@ function discriminatorLogits(gan: Gan, points: Float32Array, count: number): Flo
     tf.dispose([input, output]);
   }
   return logits;
-}
-
-/** Modes and divergence on a toy distribution. */
-async function evaluateToyMetrics(
-  gan: Gan,
-  distribution: ToyDistribution,
-  generated: Float32Array,
-  names: readonly MetricName[],
-  seed: number,
-  progress: (progress: EvaluationProgress) => void,
-  record: (name: MetricName, result: MetricResults[MetricName], seconds: number) => void,
-): Promise<void> {
-  const count = generated.length / distribution.dimension;
-  for (const [index, name] of names.entries()) {
-    const started = performance.now();
-    progress({ phase: name, done: 0, total: 1 });
-    if (name === "modes") {
-      record(name, modeCoverage(generated, distribution), elapsed(started));
-    } else if (name === "divergence") {
-      const real = distribution.sample(count, Rng.derive(seed, "eval/real"));
-      const result = await divergence({
-        distribution,
-        generated,
-        real,
-        logits: (points, rows) => discriminatorLogits(gan, points, rows),
-      });
-      record(name, result, elapsed(started));
-    }
-    progress({ phase: name, done: 1, total: 1 });
-    if (index < names.length - 1) await yieldToEventLoop();
-  }
 }
 
 /** Seconds since `started` (a performance.now() value). */

@@ -13,6 +13,8 @@
  *   (0 log 0 = 0); the reference gets an add-one (Laplace) pseudo-count per class, so a class the test set never
  *   shows gives a large but finite value.
  */
+import { klDivergence } from "../numerics/divergences.js";
+import { formatValue, imageData, type Metric } from "./metric.js";
 
 /** A class counts as covered when its sample fraction reaches this fraction of the reference's fraction. */
 export const COVERED_FRACTION_OF_REFERENCE = 0.1;
@@ -63,12 +65,11 @@ export function classCoverage(counts: readonly number[], referenceCounts: readon
   const histogram = counts.map((value) => value / total);
   const referenceHistogram = referenceCounts.map((value) => value / referenceTotal);
   const smoothedTotal = referenceTotal + REFERENCE_PSEUDO_COUNT * classes;
-  let klToReference = 0;
+  const smoothedReference = referenceCounts.map((value) => (value + REFERENCE_PSEUDO_COUNT) / smoothedTotal);
+  const klToReference = klDivergence(histogram, smoothedReference);
   let classesCovered = 0;
   for (let label = 0; label < classes; label++) {
     const q = histogram[label]!;
-    const r = (referenceCounts[label]! + REFERENCE_PSEUDO_COUNT) / smoothedTotal;
-    if (q > 0) klToReference += q * Math.log(q / r);
     const share = referenceHistogram[label]!;
     if (share > 0 && q >= COVERED_FRACTION_OF_REFERENCE * share) classesCovered++;
   }
@@ -82,3 +83,32 @@ export function classCoverage(counts: readonly number[], referenceCounts: readon
     count: total,
   };
 }
+
+/** The `class-coverage` metric: the generated images' predicted classes against the test set's. */
+export const classCoverageMetric: Metric<"class-coverage", ClassCoverageResult> = {
+  name: "class-coverage",
+  description: "predicted-class histogram, classes covered, KL to the test set's",
+  appliesTo: "images",
+  needsClassifier: true,
+  needsSplits: true,
+  duringTraining: true,
+  async compute(context) {
+    const images = imageData(context, "class-coverage");
+    const generated = await images.classified("generated");
+    const test = await images.classified("test");
+    return classCoverage(
+      predictedClassCounts(generated.probabilities, generated.count, generated.classes),
+      predictedClassCounts(test.probabilities, test.count, test.classes),
+    );
+  },
+  summary: (result) => [
+    {
+      quantity: "classes covered",
+      value: `${result.classesCovered} / ${result.classes}`,
+      reference: `${result.classes}`,
+    },
+    { quantity: "KL(samples ‖ test) of class histogram", value: formatValue(result.klToReference, 4), reference: "0" },
+  ],
+  headline: (result) => ({ classesCovered: result.classesCovered, classKlToReference: result.klToReference }),
+  coverage: (result) => ({ what: "classes", covered: result.classesCovered, total: result.classes }),
+};

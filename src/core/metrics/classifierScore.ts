@@ -10,6 +10,7 @@
  * Caveats (Barratt & Sharma 2018): it ignores p_data (a generator of one perfect image per class scores the maximum),
  * and rewards confident misclassification.
  */
+import { formatValue, imageData, type Metric } from "./metric.js";
 
 /** Probabilities are floored at this before taking logs, so a softmax that underflowed to 0 gives a finite KL. */
 export const PROBABILITY_FLOOR = 1e-12;
@@ -48,3 +49,33 @@ export function classifierScore(probabilities: Float32Array, count: number, clas
   const meanKl = Math.max(totalKl / count, 0);
   return { score: Math.exp(meanKl), meanKl, marginal: Array.from(marginal), count, classes };
 }
+
+/** The `classifier-score` metric, beside the test set's own score. */
+export const classifierScoreMetric: Metric<
+  "classifier-score",
+  ClassifierScoreResult & { reference: ClassifierScoreResult }
+> = {
+  name: "classifier-score",
+  description: "exp(E KL(p(y|x) ‖ p(y))) in our classifier",
+  appliesTo: "images",
+  needsClassifier: true,
+  needsSplits: true,
+  duringTraining: true,
+  async compute(context) {
+    const images = imageData(context, "classifier-score");
+    const generated = await images.classified("generated");
+    const test = await images.classified("test");
+    return {
+      ...classifierScore(generated.probabilities, generated.count, generated.classes),
+      reference: classifierScore(test.probabilities, test.count, test.classes),
+    };
+  },
+  summary: (result) => [
+    {
+      quantity: "classifier score",
+      value: formatValue(result.score, 3),
+      reference: `test set: ${formatValue(result.reference.score, 3)} (max ${result.classes})`,
+    },
+  ],
+  headline: (result) => ({ classifierScore: result.score }),
+};

@@ -2,11 +2,11 @@
  * Divergences on the 1-D and 2-D toys, where p_data is known exactly — the quantities of Goodfellow et al. 2014, §4.
  *
  * - JSD(p_data ‖ p_g) = ½ ∫ p log(2p / (p + q)) + ½ ∫ q log(2q / (p + q)), in nats (0 … log 2), with p = p_data
- *   exact and q = p_g a Gaussian KDE of generated samples, both on one grid (kde.ts), integrated as Riemann sums.
- *   Generated mass outside the grid (where p = 0) adds ½ · log 2 per unit of mass.
+ *   exact and q = p_g a Gaussian KDE of generated samples, both on one grid (numerics/grid.ts, numerics/kde.ts),
+ *   integrated as Riemann sums. Generated mass outside the grid (where p = 0) adds ½ · log 2 per unit of mass.
  * - V(D*, G) = ∫ p log D* + ∫ q log(1 − D*) with D* = p / (p + q) (Proposition 1) on the same grid, beside
  *   −log 4 + 2 · JSD (Theorem 1). Both use the same p and q, so they agree to rounding: p is renormalised to 1 on
- *   the grid and q's missing mass is accounted for, and the identity is then exact algebra; `identityGap` shows it.
+ *   the grid and q's missing mass is accounted for; `identityGap` shows the rounding.
  * - V(D, G) = E_{x∼p_data} log D(x) + E_{z} log(1 − D(G(z))) of the trained D, estimated from fresh real samples and
  *   the generated samples; on logits l, log D = −softplus(−l) and log(1 − D) = −softplus(l). By Proposition 1 it is
  *   at most V(D*, G) up to estimation error (sampling noise and the KDE's smoothing of p_g); at equilibrium both are
@@ -17,85 +17,35 @@
  */
 import type { ToyDistribution } from "../data/toys.js";
 import {
-  KERNEL_HALF_WIDTH_BANDWIDTHS,
+  criterionFromJensenShannon,
+  jensenShannonOnGrid,
+  optimalValueOnGrid,
+  valueBySampling,
+  type ValueEstimate,
+} from "../numerics/divergences.js";
+import { densityGrid, functionOnGrid, GRID_POINTS_PER_STD, type Grid } from "../numerics/grid.js";
+import { formatValue, toyData, type LogitsFunction, type Metric, type SummaryRow } from "./metric.js";
+import {
   chooseBandwidth,
-  dataDensityOnGrid,
-  densityGrid,
   gaussianKdeOnGrid,
-  GRID_POINTS_PER_STD,
+  KERNEL_HALF_WIDTH_BANDWIDTHS,
   type BandwidthRule,
-} from "./kde.js";
+} from "../numerics/kde.js";
 
-const LOG_TWO = Math.log(2);
-const LOG_FOUR = Math.log(4);
-
-/** Jensen–Shannon divergence of two densities on a grid (nats); `outsideMass` is q's mass off the grid (p = 0 there). */
-export function jensenShannonOnGrid(p: Float64Array, q: Float64Array, cellVolume: number, outsideMass = 0): number {
-  if (p.length !== q.length) throw new RangeError(`jsd: ${p.length} vs ${q.length} grid points`);
-  let sum = 0;
-  for (let index = 0; index < p.length; index++) {
-    const pi = p[index]!;
-    const qi = q[index]!;
-    const mixture = pi + qi;
-    if (pi > 0) sum += pi * Math.log((2 * pi) / mixture);
-    if (qi > 0) sum += qi * Math.log((2 * qi) / mixture);
-  }
-  return Math.max(0, (sum * cellVolume) / 2 + (outsideMass * LOG_TWO) / 2);
-}
-
-/** V(D*, G) = ∫ p log(p / (p + q)) + ∫ q log(q / (p + q)) on a grid (off the grid D* = 0 and q log 1 = 0). */
-export function optimalValueOnGrid(p: Float64Array, q: Float64Array, cellVolume: number): number {
-  if (p.length !== q.length) throw new RangeError(`V(D*, G): ${p.length} vs ${q.length} grid points`);
-  let sum = 0;
-  for (let index = 0; index < p.length; index++) {
-    const pi = p[index]!;
-    const qi = q[index]!;
-    if (pi > 0) sum += pi * Math.log(pi / (pi + qi));
-    if (qi > 0) sum += qi * Math.log(qi / (pi + qi));
-  }
-  return sum * cellVolume;
-}
-
-/** softplus(x) = log(1 + eˣ), finite for any x. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-/** V(D, G) estimated from D's logits on real and on generated samples. */
-export interface ValueEstimate {
-  /** realTerm + fakeTerm. */
-  value: number;
-  /** mean log D(x) over real samples. */
-  realTerm: number;
-  /** mean log(1 − D(G(z))) over generated samples. */
-  fakeTerm: number;
-}
-
-/** V(D, G) from logits l: mean −softplus(−l_real) + mean −softplus(l_fake). */
-export function valueFromLogits(realLogits: ArrayLike<number>, fakeLogits: ArrayLike<number>): ValueEstimate {
-  let real = 0;
-  for (let index = 0; index < realLogits.length; index++) real -= softplus(-realLogits[index]!);
-  let fake = 0;
-  for (let index = 0; index < fakeLogits.length; index++) fake -= softplus(fakeLogits[index]!);
-  const realTerm = real / realLogits.length;
-  const fakeTerm = fake / fakeLogits.length;
-  return { value: realTerm + fakeTerm, realTerm, fakeTerm };
-}
-
-/** D's logits for points [count, dimension] row-major → [count]. */
-export type LogitsFunction = (points: Float32Array, count: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
+/** The part of a toy distribution the grid divergences need. */
+export type DivergenceLayout = Pick<ToyDistribution, "dimension" | "bounds" | "modeStd" | "density">;
 
 /** Inputs of the divergence metric. */
 export interface DivergenceOptions {
   /** The toy distribution (exact density). */
-  distribution: Pick<ToyDistribution, "dimension" | "bounds" | "modeStd" | "density">;
+  distribution: DivergenceLayout;
   /** Generated samples [n, dimension] row-major. */
   generated: Float32Array;
   /** Fresh real samples [m, dimension] for V(D, G); required with `logits`. */
   real?: Float32Array;
   /** The trained D's logits; when given, V(D, G) is reported. */
   logits?: LogitsFunction;
-  /** KDE bandwidth rule (default cross-validation; see kde.ts). */
+  /** KDE bandwidth rule (default cross-validation; see numerics/kde.ts). */
   bandwidth?: BandwidthRule;
 }
 
@@ -110,7 +60,7 @@ export interface DivergenceResult {
   /** optimalValue − theoreticalValue: rounding only. */
   identityGap: number;
   /** V(D, G) of the trained D, when its logits were given. */
-  discriminatorValue?: ValueEstimate & { realCount: number; generatedCount: number };
+  discriminatorValue?: Omit<ValueEstimate, "standardError"> & { realCount: number; generatedCount: number };
   /** The KDE bandwidth and how it was chosen. */
   bandwidth: number;
   bandwidthRule: "cross-validation" | "scott" | "fixed";
@@ -124,9 +74,26 @@ export interface DivergenceResult {
   sampleCount: number;
 }
 
-/** Computes JSD, V(D*, G) and −log 4 + 2·JSD on a grid, and V(D, G) when D's logits are given. */
-export async function divergence(options: DivergenceOptions): Promise<DivergenceResult> {
-  const { distribution, generated } = options;
+/** JSD and V(D*, G) of generated samples against the exact p_data, and the grid and densities behind them. */
+export interface GridDivergence {
+  /** What the metric reports (without V(D, G), which needs D). */
+  result: DivergenceResult;
+  grid: Grid;
+  /** p_data on the grid, renormalised to ∫ p = 1 [grid.size]. */
+  dataDensity: Float64Array;
+  /** The KDE of the generated samples [grid.size], normalised by all samples (non-finite ones are off the grid). */
+  generatedDensity: Float64Array;
+}
+
+/**
+ * JSD(p_data ‖ p_g), V(D*, G) and −log 4 + 2·JSD of `generated` [n, dimension] on the metric's grid — synchronous,
+ * so the lab's probes call it as it is.
+ */
+export function gridDivergence(
+  distribution: DivergenceLayout,
+  generated: Float32Array,
+  bandwidth: BandwidthRule = "cross-validation",
+): GridDivergence {
   const dimension = distribution.dimension;
   const count = generated.length / dimension;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`divergence: ${generated.length} values`);
@@ -135,11 +102,11 @@ export async function divergence(options: DivergenceOptions): Promise<Divergence
   const floor = distribution.modeStd / GRID_POINTS_PER_STD / 2;
   const choice =
     finite.length > 0
-      ? await chooseBandwidth(finite, dimension, options.bandwidth ?? "cross-validation", floor)
+      ? chooseBandwidth(finite, dimension, bandwidth, floor)
       : { bandwidth: floor, rule: "fixed" as const };
   const grid = densityGrid(distribution, finite, KERNEL_HALF_WIDTH_BANDWIDTHS * choice.bandwidth);
 
-  const p = dataDensityOnGrid(distribution, grid);
+  const p = functionOnGrid((point) => distribution.density(point), grid);
   let dataMass = 0;
   for (const value of p) dataMass += value;
   dataMass *= grid.cellVolume;
@@ -156,7 +123,7 @@ export async function divergence(options: DivergenceOptions): Promise<Divergence
 
   const jensenShannon = jensenShannonOnGrid(p, q, grid.cellVolume, outsideMass);
   const optimalValue = optimalValueOnGrid(p, q, grid.cellVolume);
-  const theoreticalValue = -LOG_FOUR + 2 * jensenShannon;
+  const theoreticalValue = criterionFromJensenShannon(jensenShannon);
   const result: DivergenceResult = {
     jensenShannon,
     optimalValue,
@@ -165,17 +132,29 @@ export async function divergence(options: DivergenceOptions): Promise<Divergence
     bandwidth: choice.bandwidth,
     bandwidthRule: choice.rule,
     gridPoints: grid.axes.map((axis) => axis.length),
-    gridSpacing: grid.spacing,
+    gridSpacing: [...grid.spacing],
     generatedMassOutsideGrid: outsideMass,
     dataMassOnGrid: dataMass,
     sampleCount: count,
   };
+  return { result, grid, dataDensity: p, generatedDensity: q };
+}
+
+/** Computes JSD, V(D*, G) and −log 4 + 2·JSD on a grid, and V(D, G) when D's logits are given. */
+export async function divergence(options: DivergenceOptions): Promise<DivergenceResult> {
+  const { distribution, generated } = options;
+  const dimension = distribution.dimension;
+  const { result } = gridDivergence(distribution, generated, options.bandwidth);
   if (options.logits) {
     const real = options.real;
     if (!real || real.length === 0) throw new RangeError("divergence: V(D, G) needs fresh real samples");
     const realCount = real.length / dimension;
-    const estimate = valueFromLogits(await options.logits(real, realCount), await options.logits(generated, count));
-    result.discriminatorValue = { ...estimate, realCount, generatedCount: count };
+    const count = result.sampleCount;
+    const { value, realTerm, fakeTerm } = valueBySampling(
+      await options.logits(real, realCount),
+      await options.logits(generated, count),
+    );
+    result.discriminatorValue = { value, realTerm, fakeTerm, realCount, generatedCount: count };
   }
   return result;
 }
@@ -194,3 +173,41 @@ function finiteRows(samples: Float32Array, dimension: number): Float32Array {
   }
   return kept.subarray(0, length);
 }
+
+/** The `divergence` metric: JSD, V(D*, G) beside −log 4 + 2·JSD, and the trained D's V(D, G) when D is there. */
+export const divergenceMetric: Metric<"divergence", DivergenceResult> = {
+  name: "divergence",
+  description: "JSD(p_data ‖ p_g), V(D, G), V(D*, G) beside −log 4 + 2·JSD",
+  appliesTo: "toy",
+  needsClassifier: false,
+  needsSplits: false,
+  duringTraining: true,
+  async compute(context) {
+    const toy = toyData(context, "divergence");
+    const { distribution, generated, logits } = toy;
+    return divergence(logits ? { distribution, generated, real: toy.real(), logits } : { distribution, generated });
+  },
+  summary(result) {
+    const rows: SummaryRow[] = [
+      {
+        quantity: "JSD(p_data ‖ p_g) (nats)",
+        value: formatValue(result.jensenShannon, 4),
+        reference: "0 … log 2 = 0.693",
+      },
+      {
+        quantity: "V(D*, G) on the grid",
+        value: formatValue(result.optimalValue, 4),
+        reference: `−log 4 + 2·JSD = ${formatValue(result.theoreticalValue, 4)}`,
+      },
+    ];
+    if (result.discriminatorValue) {
+      rows.push({
+        quantity: "V(D, G) of the trained D",
+        value: formatValue(result.discriminatorValue.value, 4),
+        reference: `≤ V(D*, G); −log 4 = ${formatValue(-Math.log(4), 4)} at equilibrium`,
+      });
+    }
+    return rows;
+  },
+  headline: (result) => ({ jensenShannon: result.jensenShannon }),
+};

@@ -14,6 +14,7 @@
  */
 import { multiply, symmetricEigen, symmetricSqrt, trace } from "./linearAlgebra.js";
 import type { Matrix } from "./matrix.js";
+import { formatValue, imageData, type Metric } from "./metric.js";
 
 /** Mean and covariance of a feature set. */
 export interface GaussianFit {
@@ -87,3 +88,31 @@ export function frechetDistance(first: GaussianFit, second: GaussianFit): Freche
 export function frechetDistanceOfFeatures(first: Matrix, second: Matrix): FrechetResult {
   return frechetDistance(fitGaussian(first), fitGaussian(second));
 }
+
+/** The `frechet` metric, with the "perfect generator" reference: N training images against the test set. */
+export const frechetMetric: Metric<"frechet", FrechetResult & { reference?: FrechetResult }> = {
+  name: "frechet",
+  description: "Fréchet distance in our classifier's feature space, generated vs test",
+  appliesTo: "images",
+  needsClassifier: true,
+  needsSplits: true,
+  duringTraining: false,
+  async compute(context) {
+    const images = imageData(context, "frechet");
+    const test = await images.classified("test");
+    const generated = await images.classified("generated");
+    const reference = await images.classified("train");
+    return {
+      ...frechetDistanceOfFeatures(generated.features, test.features),
+      reference: frechetDistanceOfFeatures(reference.features, test.features),
+    };
+  },
+  summary: (result) => [
+    {
+      quantity: "Fréchet distance (classifier features)",
+      value: formatValue(result.distance, 3),
+      reference: result.reference ? `train vs test: ${formatValue(result.reference.distance, 3)}` : "",
+    },
+  ],
+  headline: (result) => ({ frechetDistance: result.distance }),
+};

@@ -108,21 +108,3 @@ function rowSquaredNorms(source: Matrix): Float64Array {
   }
   return norms;
 }
-
-/** Mean and sample standard deviation (divisor n − 1) of `values`, in float64. */
-export function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
-  const count = values.length;
-  if (count === 0) return { mean: Number.NaN, std: Number.NaN };
-  let sum = 0;
-  for (let index = 0; index < count; index++) sum += values[index]!;
-  const mean = sum / count;
-  let squares = 0;
-  for (let index = 0; index < count; index++) squares += (values[index]! - mean) ** 2;
-  return { mean, std: count > 1 ? Math.sqrt(squares / (count - 1)) : 0 };
-}
-
-/** `count` numbers evenly spaced in log10 from 10^`low` to 10^`high` inclusive, as numpy.logspace. */
-export function logspace(low: number, high: number, count: number): number[] {
-  if (count === 1) return [10 ** low];
-  return Array.from({ length: count }, (_, index) => 10 ** (low + ((high - low) * index) / (count - 1)));
-}

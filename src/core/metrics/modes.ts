@@ -18,6 +18,8 @@
  * (PACGAN_REFERENCE). The networks and step counts behind them are PacGAN's, not tsgan's defaults.
  */
 import type { ToyDistribution } from "../data/toys.js";
+import { klDivergence } from "../numerics/divergences.js";
+import { formatValue, toyData, type Metric } from "./metric.js";
 
 /** PacGAN's number of generated samples per evaluation. */
 export const PACGAN_SAMPLES = 2500;
@@ -85,14 +87,14 @@ export function modeCoverage(samples: Float32Array, layout: ModeLayout): ModeCov
       highQuality++;
     }
   }
-  let reverseKl = Number.NaN;
-  if (highQuality > 0) {
-    reverseKl = 0;
-    for (const count of highQualityCounts) {
-      const q = count / highQuality;
-      if (q > 0) reverseKl += q * Math.log(modeCount * q);
-    }
-  }
+  const uniform = new Array<number>(modeCount).fill(1 / modeCount);
+  const reverseKl =
+    highQuality > 0
+      ? klDivergence(
+          highQualityCounts.map((count) => count / highQuality),
+          uniform,
+        )
+      : Number.NaN;
   return {
     modesCovered: highQualityCounts.filter((count) => count > 0).length,
     modeCount,
@@ -103,3 +105,39 @@ export function modeCoverage(samples: Float32Array, layout: ModeLayout): ModeCov
     threshold,
   };
 }
+
+/** The `modes` metric: PacGAN's protocol. */
+export const modesMetric: Metric<"modes", ModeCoverageResult> = {
+  name: "modes",
+  description: "PacGAN's protocol: modes covered, % high-quality samples, reverse KL",
+  appliesTo: "toy",
+  needsClassifier: false,
+  needsSplits: false,
+  duringTraining: true,
+  async compute(context) {
+    const { generated, distribution } = toyData(context, "modes");
+    return modeCoverage(generated, distribution);
+  },
+  summary(result, dataset) {
+    const gan = dataset === "grid-2d" || dataset === "ring-2d" ? PACGAN_REFERENCE[dataset].gan : undefined;
+    return [
+      {
+        quantity: "modes covered",
+        value: `${result.modesCovered} / ${result.modeCount}`,
+        reference: gan ? `PacGAN paper, GAN: ${gan.modes}` : `${result.modeCount}`,
+      },
+      {
+        quantity: "high-quality samples (%)",
+        value: formatValue(100 * result.highQualityFraction, 1),
+        reference: gan ? `PacGAN paper, GAN: ${gan.highQualityPercent}` : "",
+      },
+      {
+        quantity: "reverse KL (mode histogram ‖ uniform)",
+        value: formatValue(result.reverseKl, 3),
+        reference: dataset === "grid-2d" ? `PacGAN paper, GAN: ${PACGAN_REFERENCE["grid-2d"].gan.reverseKl}` : "0",
+      },
+    ];
+  },
+  headline: (result) => ({ modesCovered: result.modesCovered, highQualityFraction: result.highQualityFraction }),
+  coverage: (result) => ({ what: "modes", covered: result.modesCovered, total: result.modeCount }),
+};

@@ -19,7 +19,11 @@
  * on σ, so the ten σ candidates share one product, and the log-sum-exps are JavaScript loops over the downloaded
  * chunk. Measured times are in docs/evaluation.md.
  */
-import { forEachDistanceChunk, logspace, meanAndStd, type ChunkOptions, type Matrix } from "./matrix.js";
+import { logspace, meanAndStd } from "../numerics/scalar.js";
+import { forEachDistanceChunk, type ChunkOptions, type Matrix } from "./matrix.js";
+import { DataError } from "../data/errors.js";
+import { sliceRows } from "./matrix.js";
+import { formatValue, imageData, type Metric } from "./metric.js";
 
 /** The paper's number of generated samples the window is centred on. */
 export const PARZEN_SAMPLES = 10_000;
@@ -150,7 +154,7 @@ export async function parzenWindowEstimate(options: ParzenOptions): Promise<Parz
     chunkRows,
     onProgress: report(validation.rows),
   });
-  const { mean, std } = meanAndStd(testLikelihoods!);
+  const { mean, std } = meanAndStd(testLikelihoods!, "sample");
   return {
     sigma: best.sigma,
     meanLogLikelihood: mean,
@@ -162,3 +166,42 @@ export async function parzenWindowEstimate(options: ParzenOptions): Promise<Parz
     dimension: samples.columns,
   };
 }
+
+/** The `parzen` metric: the paper's protocol on pixels (no classifier). */
+export const parzenMetric: Metric<"parzen", ParzenResult> = {
+  name: "parzen",
+  description: "Gaussian Parzen-window log-likelihood of the test set (the paper's Table 1)",
+  appliesTo: "images",
+  needsClassifier: false,
+  needsSplits: true,
+  duringTraining: false,
+  async compute(context) {
+    const images = imageData(context, "parzen");
+    const end = PARZEN_VALIDATION_START + PARZEN_VALIDATION_COUNT;
+    const validation = sliceRows(images.split("train"), PARZEN_VALIDATION_START, end);
+    if (validation.rows < PARZEN_VALIDATION_COUNT) {
+      throw new DataError(`${context.dataset}: the Parzen protocol needs ${end} training images`);
+    }
+    return parzenWindowEstimate({
+      samples: images.generated,
+      validation,
+      test: images.split("test"),
+      onProgress: (done, total) => context.onProgress({ phase: "parzen", done, total }),
+    });
+  },
+  summary(result, dataset) {
+    const paper = PAPER_PARZEN_MNIST;
+    return [
+      {
+        quantity: `log-likelihood (nats), σ = ${formatValue(result.sigma, 3)}`,
+        value: `${formatValue(result.meanLogLikelihood, 1)} ± ${formatValue(result.standardError, 1)}`,
+        reference:
+          dataset === "mnist"
+            ? `paper: GAN ${paper.adversarialNets.mean} ± ${paper.adversarialNets.standardError}, ` +
+              `Deep GSN ${paper.deepGsn.mean} ± ${paper.deepGsn.standardError}`
+            : "",
+      },
+    ];
+  },
+  headline: (result) => ({ parzenLogLikelihood: result.meanLogLikelihood }),
+};

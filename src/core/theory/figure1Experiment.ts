@@ -22,31 +22,17 @@ import { trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../trai
 import { Events } from "../training/events.js";
 import { createGan, disposeGan, type Gan } from "../training/gan.js";
 import { UNIFORM_PRIOR_RANGE } from "../training/noise.js";
-import {
-  expectationOnGrid,
-  priorSegmentMass,
-  pushforwardOnGrid,
-  thinSeries,
-  toyDensityOnGrid,
-  uniformGrid,
-  wassersteinOnGrid,
-  type Grid,
-} from "./grid.js";
-import {
-  THEORY_DATASET,
-  THEORY_DATA_SHAPE,
-  discriminatorLogits,
-  generatorMap,
-  sigmoid,
-  theoryConfig,
-} from "./networks.js";
+import { jensenShannonOnGrid } from "../numerics/divergences.js";
+import { expectationOnGrid, uniformGrid, type Grid1d as Grid } from "../numerics/grid.js";
+import { sigmoid } from "../numerics/scalar.js";
+import { priorSegmentMass, pushforwardOnGrid, thinSeries, toyDensityOnGrid, wassersteinOnGrid } from "./grid.js";
+import { THEORY_DATASET, THEORY_DATA_SHAPE, discriminatorLogits, generatorMap, theoryConfig } from "./networks.js";
 import {
   comparisonRegion,
   distanceOnRegion,
   meanDistanceFromHalf,
   optimalDiscriminator,
 } from "./optimalDiscriminator.js";
-import { jensenShannonOnGrid } from "./valueFunction.js";
 
 export interface Figure1Options {
   seed: number;
@@ -196,7 +182,7 @@ function snapshot(gan: Gan, step: number, record?: StepRecord): Figure1Snapshot 
     generatedDensity: thin(generated.density),
     discriminator: thin(discriminator),
     mapping: { z: lineZ, x: Array.from(generatorMap(gan.generator, lineZ)) },
-    jensenShannon: jensenShannonOnGrid(data, generated, grid),
+    jensenShannon: jensenShannonOnGrid(data.density, generated.density, grid.step),
     wasserstein: wassersteinOnGrid(data.density, generated.density, grid),
     discriminatorKinks: countKinks(logits, grid, distribution.bounds.low[0]!, distribution.bounds.high[0]!),
     meanDistanceFromHalf: meanDistanceFromHalf(discriminator, data, grid),

@@ -23,16 +23,6 @@ export function theoryConfig(seed: number, overrides: ConfigInput = {}, dataset 
   );
 }
 
-/** σ(l) in float64. */
-export function sigmoid(logit: number): number {
-  return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
-}
-
-/** log(1 + e^l) in float64, without overflow: −log D = softplus(−l), −log(1 − D) = softplus(l). */
-export function softplus(logit: number): number {
-  return logit > 0 ? logit + Math.log1p(Math.exp(-logit)) : Math.log1p(Math.exp(logit));
-}
-
 /** A network evaluated in inference mode on 1-D inputs: [n] → [n] (its single output per input). */
 export function applyOnPoints(network: Network, points: ArrayLike<number>): Float64Array {
   const input = columnTensor(points); // [n, 1]

@@ -7,8 +7,9 @@
  * Also the yardsticks used to compare a trained D with D*: the region where the comparison is meaningful and the
  * max / mean / mass-weighted distances over it.
  */
-import type { DensityOnGrid, Grid } from "./grid.js";
-import { sigmoid } from "./networks.js";
+import { expectationOnGrid, type Grid1d as Grid } from "../numerics/grid.js";
+import { sigmoid } from "../numerics/scalar.js";
+import type { DensityOnGrid } from "./grid.js";
 
 /**
  * A grid point is in the comparison region when p_data + p_g there is at least this fraction of its largest value on
@@ -99,11 +100,6 @@ export function distanceOnRegion(
 
 /** E_{p_data}|D − 1/2| = ∫ p_data |D(x) − 1/2| dx / ∫ p_data dx: how far D is from the equilibrium where data is. */
 export function meanDistanceFromHalf(discriminator: ArrayLike<number>, data: DensityOnGrid, grid: Grid): number {
-  let weighted = 0;
-  let total = 0;
-  for (let i = 0; i < grid.count; i++) {
-    weighted += data.density[i]! * Math.abs(discriminator[i]! - 0.5);
-    total += data.density[i]!;
-  }
-  return weighted / total;
+  const distance = Float64Array.from(discriminator, (value) => Math.abs(value - 0.5));
+  return expectationOnGrid(data.density, distance, grid);
 }

@@ -20,14 +20,11 @@ import { noiseValues, sampleNoise } from "../training/noise.js";
 import { disposeGan, withParts } from "../training/gan.js";
 import { createOptimizer } from "../training/optimizers.js";
 import { discriminatorStep } from "../training/steps.js";
-import {
-  gaussianOnGrid,
-  kernelDensityOnGrid,
-  silvermanBandwidth,
-  thinSeries,
-  toyDensityOnGrid,
-  uniformGrid,
-} from "./grid.js";
+import { optimalValueOnGrid, valueOnGrid } from "../numerics/divergences.js";
+import { uniformGrid } from "../numerics/grid.js";
+import { gaussianKdeOnGrid, silvermanBandwidth } from "../numerics/kde.js";
+import { sigmoid } from "../numerics/scalar.js";
+import { fromDensity, gaussianOnGrid, thinSeries, toyDensityOnGrid } from "./grid.js";
 import {
   THEORY_DATASET,
   affineGenerator,
@@ -35,7 +32,6 @@ import {
   discriminatorLogits,
   ganWithGenerator,
   generatorMap,
-  sigmoid,
   theoryConfig,
 } from "./networks.js";
 import {
@@ -45,7 +41,6 @@ import {
   optimalDiscriminator,
   type GridDistance,
 } from "./optimalDiscriminator.js";
-import { optimalValueOnGrid, valueOnGrid } from "./valueFunction.js";
 
 export interface OptimalDiscriminatorOptions {
   seed: number;
@@ -170,7 +165,7 @@ export function optimalDiscriminatorExperiment(options: OptimalDiscriminatorOpti
     const generated = gaussianOnGrid(generatorMean, generatorStd, grid);
     const z = noiseValues("normal", settings.generatedSamples, 1, Rng.derive(seed, "theory/optimal/kde"));
     const samples = generatorMap(gan.generator, z);
-    const generatedFromSamples = kernelDensityOnGrid(samples, grid);
+    const generatedFromSamples = fromDensity(gaussianKdeOnGrid(samples, grid, silvermanBandwidth(samples)));
     const logits = discriminatorLogits(gan.discriminator, grid.points);
     const trained = logits.map(sigmoid);
     const optimal = optimalDiscriminator(data, generated);
@@ -197,8 +192,8 @@ export function optimalDiscriminatorExperiment(options: OptimalDiscriminatorOpti
         trainedVsOptimal: distance(trained, optimal),
         trainedVsOptimalFromSamples: distance(trained, optimalFromSamples),
         optimalFromSamplesVsOptimal: distance(optimalFromSamples, optimal),
-        trainedValue: valueOnGrid(logits, data, generated, grid),
-        optimalValue: optimalValueOnGrid(data, generated, grid),
+        trainedValue: valueOnGrid(logits, data.density, generated.density, grid.step),
+        optimalValue: optimalValueOnGrid(data.density, generated.density, grid.step),
         kernelBandwidth: silvermanBandwidth(samples),
       },
     };

@@ -14,21 +14,16 @@
 import { toyDistribution } from "../data/toys.js";
 import { Rng } from "../engine/random.js";
 import {
-  gaussianLogDensity,
-  gaussianOnGrid,
-  integrate,
-  toyDensityOnGrid,
-  uniformGrid,
-  type DensityOnGrid,
-} from "./grid.js";
-import { THEORY_DATASET } from "./networks.js";
-import {
   LOG_FOUR,
+  criterionFromJensenShannon,
   jensenShannonOnGrid,
   optimalValueOnGrid,
   valueBySampling,
-  virtualTrainingCriterion,
-} from "./valueFunction.js";
+} from "../numerics/divergences.js";
+import { integrate, uniformGrid } from "../numerics/grid.js";
+import { gaussianLogDensity } from "../numerics/scalar.js";
+import { gaussianOnGrid, toyDensityOnGrid, type DensityOnGrid } from "./grid.js";
+import { THEORY_DATASET } from "./networks.js";
 
 /** How far past every Gaussian's mean the grid reaches, in its standard deviations: mass beyond 12σ is ~4e-33. */
 export const GRID_REACH_STDS = 12;
@@ -121,15 +116,16 @@ export function valueFunctionExperiment(options: ValueFunctionOptions): ValueFun
   for (const [index, point] of path.entries()) {
     const generated: DensityOnGrid = gaussianOnGrid(point.mean, point.std, grid);
     maxMassError = Math.max(maxMassError, Math.abs(integrate(generated.density, grid) - 1));
-    const optimalValue = optimalValueOnGrid(dataOnGrid, generated, grid);
-    const criterion = virtualTrainingCriterion(dataOnGrid, generated, grid);
+    const optimalValue = optimalValueOnGrid(dataOnGrid.density, generated.density, grid.step);
+    const jensenShannon = jensenShannonOnGrid(dataOnGrid.density, generated.density, grid.step);
+    const criterion = criterionFromJensenShannon(jensenShannon);
     const sampled = sampledOptimalValue(point.mean, point.std, samples, Rng.derive(seed, index, "theory/value"));
     series.t.push(point.t);
     series.generatedMean.push(point.mean);
     series.generatedStd.push(point.std);
     series.optimalValue.push(optimalValue);
     series.criterion.push(criterion);
-    series.jensenShannon.push(jensenShannonOnGrid(dataOnGrid, generated, grid));
+    series.jensenShannon.push(jensenShannon);
     series.difference.push(Math.abs(optimalValue - criterion));
     series.sampledValue.push(sampled.value);
     series.sampledStandardError.push(sampled.standardError);

@@ -26,7 +26,7 @@ import { Events } from "../training/events.js";
 import { assembleGan, disposeGan } from "../training/gan.js";
 import { noiseValues } from "../training/noise.js";
 import { createOptimizer } from "../training/optimizers.js";
-import { meanAndStd } from "./grid.js";
+import { meanAndStd } from "../numerics/scalar.js";
 import { THEORY_DATASET, THEORY_DATA_SHAPE, generatorMap, theoryConfig } from "./networks.js";
 
 export interface VanishingGradientOptions {

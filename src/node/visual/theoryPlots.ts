@@ -10,7 +10,7 @@ import type { Figure1Result, Figure1Snapshot } from "../../core/theory/figure1Ex
 import type { OptimalDiscriminatorResult } from "../../core/theory/optimalDiscriminatorExperiment.js";
 import type { ValueFunctionResult } from "../../core/theory/valueFunctionExperiment.js";
 import type { VanishingGradientResult } from "../../core/theory/vanishingGradientExperiment.js";
-import { LOG_FOUR } from "../../core/theory/valueFunction.js";
+import { LOG_FOUR } from "../../core/numerics/divergences.js";
 import { CHART_CONFIG, DASH, SERIES_COLORS, SOLID, finiteOrNull, lineChartSpec, renderVegaLiteSvg } from "./charts.js";
 
 /** The paper's dotted data curve. */

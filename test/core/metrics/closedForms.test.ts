@@ -11,7 +11,8 @@ import { classCoverage } from "../../../src/core/metrics/classCoverage.js";
 import { classifierScore } from "../../../src/core/metrics/classifierScore.js";
 import { frechetDistance, type GaussianFit } from "../../../src/core/metrics/frechet.js";
 import { multiply, symmetricEigen, symmetricSqrt } from "../../../src/core/metrics/linearAlgebra.js";
-import { logspace, matrix } from "../../../src/core/metrics/matrix.js";
+import { matrix } from "../../../src/core/metrics/matrix.js";
+import { logspace } from "../../../src/core/numerics/scalar.js";
 import { modeCoverage } from "../../../src/core/metrics/modes.js";
 import { PARZEN_SIGMAS, parzenLogLikelihoods, parzenWindowEstimate } from "../../../src/core/metrics/parzen.js";
 

@@ -20,7 +20,7 @@ import { matrix, sliceRows, type Matrix } from "../../../src/core/metrics/matrix
 import { modeCoverage, PACGAN_SAMPLES } from "../../../src/core/metrics/modes.js";
 import { parzenWindowEstimate } from "../../../src/core/metrics/parzen.js";
 import { precisionRecall } from "../../../src/core/metrics/precisionRecall.js";
-import { METRIC_NAMES, type MetricName } from "../../../src/core/metrics/registry.js";
+import { METRIC_NAMES, type MetricName } from "../../../src/core/metrics/index.js";
 import { SyntheticImages, stubClassifier } from "./synthetic.js";
 
 /** What a metric reports for one set of samples, reduced to "distance from perfect" (0 = perfect). */

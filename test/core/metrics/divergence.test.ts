@@ -6,20 +6,18 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/core/config.js";
 import { toyDistribution } from "../../../src/core/data/toys.js";
 import { Rng } from "../../../src/core/engine/random.js";
+import { divergence } from "../../../src/core/metrics/divergence.js";
+import { jensenShannonOnGrid, optimalValueOnGrid, valueBySampling } from "../../../src/core/numerics/divergences.js";
+import { densityGrid } from "../../../src/core/numerics/grid.js";
+import { gaussianKdeOnGrid, scottBandwidth } from "../../../src/core/numerics/kde.js";
 import {
-  divergence,
-  jensenShannonOnGrid,
-  optimalValueOnGrid,
-  valueFromLogits,
-} from "../../../src/core/metrics/divergence.js";
-import { densityGrid, gaussianKdeOnGrid, scottBandwidth } from "../../../src/core/metrics/kde.js";
-import {
+  METRICS,
   METRIC_NAMES,
   applicableMetrics,
   metricInfo,
   parseMetricList,
   whyNotApplicable,
-} from "../../../src/core/metrics/registry.js";
+} from "../../../src/core/metrics/index.js";
 
 const LOG_TWO = Math.log(2);
 const LOG_FOUR = Math.log(4);
@@ -52,8 +50,8 @@ describe("JSD and V(D*, G) on a grid", () => {
   });
 
   it("V(D, G) at D = 1/2 everywhere (logits 0) is −log 4", () => {
-    expect(valueFromLogits([0, 0, 0], [0, 0]).value).toBeCloseTo(-LOG_FOUR, 14);
-    expect(valueFromLogits([100], [-100]).value).toBeCloseTo(0, 12); // a perfect D: V → 0, finite at ±100
+    expect(valueBySampling([0, 0, 0], [0, 0]).value).toBeCloseTo(-LOG_FOUR, 14);
+    expect(valueBySampling([100], [-100]).value).toBeCloseTo(0, 12); // a perfect D: V → 0, finite at ±100
   });
 });
 
@@ -112,6 +110,30 @@ describe("metric registry", () => {
     expect(() => metricInfo("fid")).toThrow(/unknown metric "fid"; valid: parzen, frechet/);
     expect(() => parseMetricList("modes,bogus")).toThrow(/unknown metric "bogus"/);
     expect(parseMetricList(" modes, divergence ,modes")).toEqual(["modes", "divergence"]);
+  });
+
+  it("lists one metric object per name, in the names' order, each owning its table rows and headline numbers", async () => {
+    expect(METRICS.map((metric) => metric.name)).toEqual([...METRIC_NAMES]);
+    const ring = toyDistribution("ring-2d");
+    const generated = ring.sample(500, Rng.derive(4, "metric objects"));
+    const context = {
+      dataset: "ring-2d",
+      toy: { distribution: ring, generated, real: () => ring.sample(500, Rng.derive(5, "real")) },
+      onProgress: () => {},
+    };
+    const modes = METRICS.find((metric) => metric.name === "modes")!;
+    const result = await modes.compute(context);
+    expect(modes.summary(result, "ring-2d").map((row) => row.quantity)).toEqual([
+      "modes covered",
+      "high-quality samples (%)",
+      "reverse KL (mode histogram ‖ uniform)",
+    ]);
+    expect(Object.keys(modes.headline(result))).toEqual(["modesCovered", "highQualityFraction"]);
+    expect(modes.coverage?.(result)).toEqual({ what: "modes", covered: 8, total: 8 });
+    const divergenceMetric = METRICS.find((metric) => metric.name === "divergence")!;
+    const divergenceResult = await divergenceMetric.compute(context); // no D here: no V(D, G) row
+    expect(divergenceMetric.summary(divergenceResult, "ring-2d")).toHaveLength(2);
+    expect(Object.keys(divergenceMetric.headline(divergenceResult))).toEqual(["jensenShannon"]);
   });
 
   it("knows which metrics apply to images and to toys", () => {

@@ -5,16 +5,17 @@
 import { describe, expect, it } from "vitest";
 
 import { toyDistribution } from "../../../src/core/data/toys.js";
-import { gaussianOnGrid, toyDensityOnGrid, uniformGrid } from "../../../src/core/theory/grid.js";
-import { optimalDiscriminator, optimalDiscriminatorLogits } from "../../../src/core/theory/optimalDiscriminator.js";
 import {
   LOG_FOUR,
+  criterionFromJensenShannon,
   jensenShannonOnGrid,
   optimalValueOnGrid,
   valueBySampling,
   valueOnGrid,
-  virtualTrainingCriterion,
-} from "../../../src/core/theory/valueFunction.js";
+} from "../../../src/core/numerics/divergences.js";
+import { uniformGrid } from "../../../src/core/numerics/grid.js";
+import { gaussianOnGrid, toyDensityOnGrid } from "../../../src/core/theory/grid.js";
+import { optimalDiscriminator, optimalDiscriminatorLogits } from "../../../src/core/theory/optimalDiscriminator.js";
 import { valueFunctionExperiment } from "../../../src/core/theory/valueFunctionExperiment.js";
 
 /**
@@ -39,7 +40,8 @@ describe("V(D*, G) = −log 4 + 2·JSD (Theorem 1)", () => {
       ] as const) {
         const generated = gaussianOnGrid(mean, std, grid);
         const difference = Math.abs(
-          optimalValueOnGrid(target, generated, grid) - virtualTrainingCriterion(target, generated, grid),
+          optimalValueOnGrid(target.density, generated.density, grid.step) -
+            criterionFromJensenShannon(jensenShannonOnGrid(target.density, generated.density, grid.step)),
         );
         expect(difference).toBeLessThan(FLOAT64_AGREEMENT);
       }
@@ -50,33 +52,39 @@ describe("V(D*, G) = −log 4 + 2·JSD (Theorem 1)", () => {
     const same = gaussianOnGrid(4, 0.5, grid);
     const optimal = optimalDiscriminator(data, same);
     for (const value of optimal) expect(Math.abs(value - 0.5)).toBeLessThan(1e-12);
-    expect(Math.abs(optimalValueOnGrid(data, same, grid) + LOG_FOUR)).toBeLessThan(1e-12);
-    expect(jensenShannonOnGrid(data, same, grid)).toBeLessThan(1e-12);
+    expect(Math.abs(optimalValueOnGrid(data.density, same.density, grid.step) + LOG_FOUR)).toBeLessThan(1e-12);
+    expect(jensenShannonOnGrid(data.density, same.density, grid.step)).toBeLessThan(1e-12);
   });
 
   it("has no D above D*: V(D, G) ≤ V(D*, G) for perturbed and constant discriminators", () => {
     const generated = gaussianOnGrid(3, 1, grid);
-    const best = optimalValueOnGrid(data, generated, grid);
+    const best = optimalValueOnGrid(data.density, generated.density, grid.step);
     const logits = optimalDiscriminatorLogits(data, generated);
     for (const perturbation of [-1, -0.1, 0.1, 1]) {
       expect(
         valueOnGrid(
           logits.map((logit) => logit + perturbation),
-          data,
-          generated,
-          grid,
+          data.density,
+          generated.density,
+          grid.step,
         ),
       ).toBeLessThan(best);
     }
     // D = 1/2 everywhere (logit 0) scores exactly −log 4.
-    expect(valueOnGrid(new Float64Array(grid.count), data, generated, grid)).toBeCloseTo(-LOG_FOUR, 12);
+    expect(valueOnGrid(new Float64Array(grid.count), data.density, generated.density, grid.step)).toBeCloseTo(
+      -LOG_FOUR,
+      12,
+    );
   });
 
   it("keeps the JSD symmetric and within [0, log 2]", () => {
     const far = gaussianOnGrid(-6, 0.3, grid);
-    expect(jensenShannonOnGrid(data, far, grid)).toBeCloseTo(jensenShannonOnGrid(far, data, grid), 14);
-    expect(jensenShannonOnGrid(data, far, grid)).toBeLessThanOrEqual(Math.LN2 + 1e-12);
-    expect(jensenShannonOnGrid(data, far, grid)).toBeGreaterThan(Math.LN2 - 1e-6); // disjoint supports
+    expect(jensenShannonOnGrid(data.density, far.density, grid.step)).toBeCloseTo(
+      jensenShannonOnGrid(far.density, data.density, grid.step),
+      14,
+    );
+    expect(jensenShannonOnGrid(data.density, far.density, grid.step)).toBeLessThanOrEqual(Math.LN2 + 1e-12);
+    expect(jensenShannonOnGrid(data.density, far.density, grid.step)).toBeGreaterThan(Math.LN2 - 1e-6); // disjoint supports
   });
 
   it("estimates V by sampling from logits (−log 4 at logit 0)", () => {

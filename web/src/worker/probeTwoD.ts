@@ -1,26 +1,21 @@
 /**
  * The 2-D probe (GAN Lab's picture, from tsgan's own core): D's probability on a grid (heatmap), G's samples from
  * fixed noise, the push G's objective gives each sample (gradient arrows), the manifold (G applied to a grid of z),
- * and — at most once a second, since they cost more — the sample metrics of modes2d.ts on 2 500 fresh samples.
+ * and — at most every METRICS_INTERVAL_MS, since they cost more — `tsgan eval`'s mode coverage and JSD on 2 500 fresh
+ * samples (sampleMetrics.ts).
  */
 import type { ToyDistribution } from "../../../src/core/data/toys.js";
 import { Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import type { Gan } from "../../../src/core/training/gan.js";
 import { noiseValues } from "../../../src/core/training/noise.js";
-import { jensenShannon2d, modeMetrics } from "../analysis/modes2d.js";
 import type { TwoDMetrics, TwoDProbe } from "./protocol.js";
+import { METRICS_INTERVAL_MS, metricSamples, sampleMetrics } from "./sampleMetrics.js";
 
 /** Heatmap cells per side. */
 export const HEATMAP_RESOLUTION = 48;
 /** Generated points drawn (fixed noise, so each point moves smoothly as G learns). */
 export const DISPLAY_SAMPLE_COUNT = 600;
-/** PacGAN's protocol: 2 500 samples for modes and quality. */
-export const METRIC_SAMPLE_COUNT = 2500;
-/** Samples of each side in the Monte Carlo JSD (O(n²)). */
-export const JENSEN_SHANNON_SAMPLE_COUNT = 800;
-/** Sample metrics are recomputed at most this often. */
-export const METRICS_INTERVAL_MS = 1000;
 /** Manifold: this many lines in each direction of z, each with MANIFOLD_POINTS points. */
 export const MANIFOLD_LINES = 11;
 export const MANIFOLD_POINTS = 41;
@@ -43,7 +38,6 @@ export class TwoDProber {
   private readonly displayNoise: Float32Array;
   private readonly manifoldNoise: Float32Array | null;
   private lastMetricsAt = Number.NEGATIVE_INFINITY;
-  private readonly real: Float32Array;
 
   constructor(
     private readonly distribution: ToyDistribution,
@@ -67,7 +61,6 @@ export class TwoDProber {
       Rng.derive(config.seed, "lab/display"),
     );
     this.manifoldNoise = config.latentDim === 2 ? manifoldNoise(config.prior) : null;
-    this.real = distribution.sample(JENSEN_SHANNON_SAMPLE_COUNT, Rng.derive(config.seed, "lab/metrics-real"));
   }
 
   probe(gan: Gan, tick: number, force = false): TwoDProbe {
@@ -116,26 +109,11 @@ export class TwoDProber {
   }
 
   private metrics(gan: Gan, tick: number): TwoDMetrics {
-    const { config } = gan;
-    const noise = noiseValues(
-      config.prior,
-      METRIC_SAMPLE_COUNT,
-      config.latentDim,
-      Rng.derive(config.seed, "lab/metrics", tick),
-    );
-    const samples = tf.tidy(
-      () =>
-        gan.generator
-          .apply(tf.tensor2d(noise, [METRIC_SAMPLE_COUNT, config.latentDim]), { training: false })
-          .dataSync() as Float32Array,
-    );
-    const modes = modeMetrics(this.distribution, samples);
-    const jensenShannon = jensenShannon2d(
+    const { modesCovered, modeCount, highQualityFraction, reverseKl, jensenShannon } = sampleMetrics(
       this.distribution,
-      this.real,
-      samples.subarray(0, 2 * JENSEN_SHANNON_SAMPLE_COUNT),
+      metricSamples(gan, tick),
     );
-    return { ...modes, modeCount: this.distribution.modeCount, jensenShannon };
+    return { modesCovered, modeCount, highQualityFraction, reverseKl, jensenShannon };
   }
 }
 

@@ -1,135 +1,67 @@
 /**
- * Densities on a grid for the 1-D and 2-D toys: the exact p_data, and p_g as a Gaussian kernel density estimate
- * (KDE) of generated samples. divergence.ts integrates both numerically on the same grid.
+ * Gaussian kernel density estimation (KDE) on a grid, and the bandwidth rules — the one implementation used by the
+ * divergence metric, the theory experiments and the lab.
  *
- * The grid covers the data's box (toys.ts `bounds`: outermost modes ± 5 std) and the generated samples (± 4
- * bandwidths), but never more than EXTENT_LIMIT_WIDTHS box widths beyond the data box on each side; samples beyond
- * that (a diverging generator) and kernel tails past the edges become "mass outside the grid", where p_data = 0.
- * Spacing: GRID_POINTS_PER_STD points per mode std, so the narrowest Gaussians are resolved (a Riemann sum of a
- * Gaussian with spacing σ/4 is exact far below float64 rounding), within MIN/MAX_GRID_POINTS per axis.
+ * The KDE (1/n) Σ_i N(x; x_i, h² I) uses linear binning and a separable, discretely normalised Gaussian kernel
+ * truncated at ±KERNEL_HALF_WIDTH_BANDWIDTHS bandwidths (Wand 1994): each sample's unit mass is split between its
+ * neighbouring grid points, then convolved axis by axis. Mass is conserved exactly, even when the bandwidth is below
+ * the grid spacing, and the cost is O(grid points · kernel width) instead of O(grid points · samples).
  *
- * The KDE uses linear binning and a separable, discretely normalised Gaussian kernel truncated at ±4 bandwidths
- * (Wand 1994): each sample's unit mass is split between its neighbouring grid points, then convolved axis by axis.
- * Mass is conserved exactly, even when the bandwidth is below the grid spacing.
- *
- * Bandwidth. Scott's rule h = σ̂ n^(−1/(d+4)) assumes a unimodal density and grossly oversmooths the toys: for the
- * ring (8 modes of std 0.01 on the unit circle) σ̂ ≈ 0.7 gives h ≈ 0.19, nineteen times the mode width, so even
- * perfect samples would score a large JSD. The default is therefore likelihood cross-validation — the Parzen
- * protocol in miniature: the first half of the samples (of at most MAX_CROSS_VALIDATION_SAMPLES) are the kernel
- * centres, the second half choose h from BANDWIDTH_CANDIDATES log-spaced values between half the finest grid spacing
- * and Scott's h by mean log-likelihood, and the chosen h is rescaled by (centres ÷ n)^(1/(d+4)) for the full sample
- * (the asymptotic n-dependence of the optimal h).
+ * Bandwidth. Scott's rule h = σ̂ n^(−1/(d+4)) and Silverman's 0.9 · min(σ̂, IQR/1.34) · n^(−1/5) assume a unimodal
+ * density and grossly oversmooth the toys: for the ring (8 modes of std 0.01 on the unit circle) σ̂ ≈ 0.7 gives
+ * Scott's h ≈ 0.19, nineteen times the mode width, so even perfect samples would score a large JSD. The metric's
+ * default is therefore likelihood cross-validation — the Parzen protocol in miniature: the first half of the samples
+ * (of at most MAX_CROSS_VALIDATION_SAMPLES) are the kernel centres, the second half choose h from
+ * BANDWIDTH_CANDIDATES log-spaced values between a floor and Scott's h by mean log-likelihood, and the chosen h is
+ * rescaled by (centres ÷ n)^(1/(d+4)) for the full sample (the asymptotic n-dependence of the optimal h). The
+ * samples must be in random order (i.i.d. draws are): the two halves must come from the same distribution.
  */
-import type { ToyDistribution } from "../data/toys.js";
-import { logspace } from "./matrix.js";
+import type { Grid } from "./grid.js";
+import { logspace, meanAndStd, meanAndVariance } from "./scalar.js";
 
-/** Grid points per mode standard deviation. */
-export const GRID_POINTS_PER_STD = 4;
-/** Fewest grid points per axis (so a wide unimodal toy is still integrated finely). */
-export const MIN_GRID_POINTS: Readonly<Record<1 | 2, number>> = { 1: 2001, 2: 401 };
-/** Most grid points per axis (a 2-D grid of 1025² ≈ 1 M points stays under a second to fill). */
-export const MAX_GRID_POINTS: Readonly<Record<1 | 2, number>> = { 1: 100_001, 2: 1025 };
-/** The grid extends at most this many data-box widths beyond the data box on each side. */
-export const EXTENT_LIMIT_WIDTHS = 2;
 /** Kernels are truncated at ± this many bandwidths (6e-5 of a 1-D Gaussian's mass lies beyond). */
 export const KERNEL_HALF_WIDTH_BANDWIDTHS = 4;
 /** Cross-validation uses at most this many samples (half centres, half held out): O(n²) pairs. */
 export const MAX_CROSS_VALIDATION_SAMPLES = 5000;
 /** Number of bandwidths cross-validation tries. */
 export const BANDWIDTH_CANDIDATES = 16;
+/**
+ * Silverman's rule-of-thumb constant (Silverman 1986, eq. 3.31): h = 0.9 · min(σ̂, IQR / 1.34) · n^(−1/5), the
+ * bandwidth that is near-optimal in mean integrated squared error for roughly Gaussian 1-D data.
+ */
+export const SILVERMAN_FACTOR = 0.9;
+/** IQR / 1.34 estimates σ for Gaussian data (the normal's interquartile range is 1.349σ). */
+const IQR_PER_STD = 1.34;
 
 const SQRT_TWO_PI = Math.sqrt(2 * Math.PI);
 
-/** The bandwidth rules: cross-validation (default), Scott's rule, or a fixed number. */
+/** The bandwidth rules: cross-validation, Scott's rule, or a fixed number. */
 export type BandwidthRule = "cross-validation" | "scott" | number;
 
-/** The part of a toy distribution the grid needs. */
-export type GridLayout = Pick<ToyDistribution, "dimension" | "bounds" | "modeStd">;
-
-/** A regular grid: points are the outer product of `axes`; flat index = i·axes[1].length + j in 2-D. */
-export interface DensityGrid {
-  dimension: 1 | 2;
-  /** Grid coordinates along each axis. */
-  axes: Float64Array[];
-  /** Spacing along each axis. */
-  spacing: number[];
-  /** Product of the spacings: the weight of one grid point in a Riemann sum. */
-  cellVolume: number;
-  /** Total number of grid points. */
-  size: number;
-}
-
-/** The grid for `layout` that also covers `samples` [n, dimension] ± `margin` (within the extent limit). */
-export function densityGrid(layout: GridLayout, samples: Float32Array, margin: number): DensityGrid {
-  const { dimension, bounds, modeStd } = layout;
-  const axes: Float64Array[] = [];
-  const spacing: number[] = [];
-  for (let axis = 0; axis < dimension; axis++) {
-    const dataLow = bounds.low[axis]!;
-    const dataHigh = bounds.high[axis]!;
-    const width = dataHigh - dataLow;
-    let sampleLow = Infinity;
-    let sampleHigh = -Infinity;
-    for (let index = axis; index < samples.length; index += dimension) {
-      const value = samples[index]!;
-      if (value < sampleLow) sampleLow = value; // NaN compares false and is skipped
-      if (value > sampleHigh) sampleHigh = value;
-    }
-    const low = Math.max(Math.min(dataLow, sampleLow - margin), dataLow - EXTENT_LIMIT_WIDTHS * width);
-    const high = Math.min(Math.max(dataHigh, sampleHigh + margin), dataHigh + EXTENT_LIMIT_WIDTHS * width);
-    const wanted = Math.ceil(((high - low) * GRID_POINTS_PER_STD) / modeStd) + 1;
-    const points = Math.min(Math.max(wanted, MIN_GRID_POINTS[dimension]), MAX_GRID_POINTS[dimension]);
-    const step = (high - low) / (points - 1);
-    axes.push(Float64Array.from({ length: points }, (_, index) => low + step * index));
-    spacing.push(step);
-  }
-  return {
-    dimension,
-    axes,
-    spacing,
-    cellVolume: spacing.reduce((product, step) => product * step, 1),
-    size: axes.reduce((product, axis) => product * axis.length, 1),
-  };
-}
-
-/** The exact density of `distribution` at every grid point [grid.size]. */
-export function dataDensityOnGrid(distribution: Pick<ToyDistribution, "density">, grid: DensityGrid): Float64Array {
-  const density = new Float64Array(grid.size);
-  const [xs, ys] = grid.axes;
-  if (grid.dimension === 1) {
-    const point = [0];
-    xs!.forEach((x, index) => {
-      point[0] = x;
-      density[index] = distribution.density(point);
-    });
-    return density;
-  }
-  const point = [0, 0];
-  const columns = ys!.length;
-  for (let i = 0; i < xs!.length; i++) {
-    point[0] = xs![i]!;
-    for (let j = 0; j < columns; j++) {
-      point[1] = ys![j]!;
-      density[i * columns + j] = distribution.density(point);
-    }
-  }
-  return density;
-}
-
 /** Scott's rule: σ̂ n^(−1/(d+4)), σ̂² the mean of the per-axis sample variances. 0 for identical samples. */
-export function scottBandwidth(samples: Float32Array, dimension: number): number {
+export function scottBandwidth(samples: ArrayLike<number>, dimension: number): number {
   const count = samples.length / dimension;
   if (count < 2) return 0;
   let variance = 0;
   for (let axis = 0; axis < dimension; axis++) {
-    let sum = 0;
-    for (let index = axis; index < samples.length; index += dimension) sum += samples[index]!;
-    const mean = sum / count;
-    let squares = 0;
-    for (let index = axis; index < samples.length; index += dimension) squares += (samples[index]! - mean) ** 2;
-    variance += squares / (count - 1) / dimension;
+    variance += meanAndVariance(column(samples, dimension, axis), "sample").variance / dimension;
   }
   return Math.sqrt(variance) * count ** (-1 / (dimension + 4));
+}
+
+/** Silverman's rule of thumb for 1-D samples (see {@link SILVERMAN_FACTOR}), never below `floor`. */
+export function silvermanBandwidth(samples: ArrayLike<number>, floor = 0): number {
+  const sorted = Float64Array.from(samples).sort();
+  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  const { std } = meanAndStd(sorted);
+  const spread = Math.min(std, (quantile(0.75) - quantile(0.25)) / IQR_PER_STD) || std;
+  return Math.max(floor, SILVERMAN_FACTOR * spread * sorted.length ** -0.2);
+}
+
+/** One coordinate of rows [n, dimension] → [n] (the samples themselves in 1-D). */
+function column(samples: ArrayLike<number>, dimension: number, axis: number): ArrayLike<number> {
+  if (dimension === 1) return samples;
+  return Float64Array.from({ length: samples.length / dimension }, (_, row) => samples[row * dimension + axis]!);
 }
 
 /** The bandwidth chosen and how. */
@@ -144,12 +76,12 @@ export interface BandwidthChoice {
  * Chooses the KDE bandwidth for `samples` [n, dimension] (finite values only) by `rule`; never below `floor` (half
  * the finest grid spacing: narrower kernels cannot be resolved).
  */
-export async function chooseBandwidth(
-  samples: Float32Array,
+export function chooseBandwidth(
+  samples: ArrayLike<number>,
   dimension: number,
   rule: BandwidthRule,
   floor: number,
-): Promise<BandwidthChoice> {
+): BandwidthChoice {
   if (typeof rule === "number") {
     if (!(rule > 0)) throw new RangeError(`bandwidth must be positive, got ${rule}`);
     return { bandwidth: rule, rule: "fixed" };
@@ -168,12 +100,12 @@ export async function chooseBandwidth(
 
 /**
  * Mean log-likelihood of samples [half, 2·half) under the Gaussian KDE centred on samples [0, half), for each
- * bandwidth: the Parzen window of parzen.ts, in plain JavaScript because toys have 1 or 2 dimensions (a 1 250 ×
+ * bandwidth: the Parzen window of metrics/parzen.ts, in plain JavaScript because toys have 1 or 2 dimensions (a 1 250 ×
  * 1 250 table of distances is cheaper to loop over than to ship to a backend). Log-sum-exp is stabilised by each
  * point's nearest centre.
  */
 function heldOutLogLikelihoods(
-  samples: Float32Array,
+  samples: ArrayLike<number>,
   dimension: number,
   half: number,
   bandwidths: readonly number[],
@@ -244,7 +176,8 @@ function convolveAxis(
  * The Gaussian KDE (1/n) Σ_i N(x; x_i, h² I) of `samples` [n, dimension] at every grid point [grid.size]. Samples
  * outside the grid and kernel mass past its edges are lost, so Σ density · cellVolume = the mass on the grid ≤ 1.
  */
-export function gaussianKdeOnGrid(samples: Float32Array, grid: DensityGrid, bandwidth: number): Float64Array {
+export function gaussianKdeOnGrid(samples: ArrayLike<number>, grid: Grid, bandwidth: number): Float64Array {
+  if (!(bandwidth > 0)) throw new RangeError(`kernel density: bandwidth must be positive, got ${bandwidth}`);
   const { dimension, axes, spacing } = grid;
   const count = samples.length / dimension;
   const lengths = axes.map((axis) => axis.length);
