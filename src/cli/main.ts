@@ -14,7 +14,17 @@ import { trainCommand } from "./trainCommand.js";
 /** Exit status for errors in what the user gave us (flags, config, data files, run directories). */
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
-const USER_ERRORS = new Set(["ConfigError", "DataError", "RunError", "CheckpointError", "BackendError"]);
+const USER_ERRORS = new Set([
+  "ConfigError",
+  "DataError",
+  "RunError",
+  "RunLockedError",
+  "CheckpointError",
+  "BackendError",
+  "MemoryLimitError",
+]);
+/** Errors of the machine, not of the input, whose message already says all (a full or read-only disk): exit 1. */
+const SELF_EXPLAINING_ERRORS = new Set(["FileWriteError"]);
 
 export async function main(argv: string[]): Promise<number> {
   const output = {
@@ -38,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE; // commander printed it
     const { name, message } = error as Error;
     const line = (message ?? String(error)).split("\n")[0];
-    console.error(USER_ERRORS.has(name) ? `tsgan: ${line}` : `tsgan: ${name}: ${line}`);
+    const explained = USER_ERRORS.has(name) || SELF_EXPLAINING_ERRORS.has(name);
+    console.error(explained ? `tsgan: ${line}` : `tsgan: ${name}: ${line}`);
     if (process.env.TSGAN_DEBUG) console.error((error as Error).stack);
     return USER_ERRORS.has(name) ? EXIT_USAGE : EXIT_FAILURE;
   }

@@ -2,6 +2,7 @@
  * `trainRun(config, out)`: everything `tsgan train` does, as a library call (flax's train_and_evaluate shape).
  * Core trains; this file subscribes to its events and writes the run directory.
  */
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Config, ConfigError, mergeConfig, resolveConfig } from "../core/config.js";
 import { dataShape, type Dataset } from "../core/data/dataset.js";
@@ -21,11 +22,12 @@ import { SaturationWatchdog } from "../core/training/watchdog.js";
 import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
 import { loadDataset } from "./datasets.js";
 import { selectBackend } from "./engine/select.js";
+import { RunLock } from "./run/lock.js";
 import { openGan } from "./run/openGan.js";
 import { RunDirectory, RunError, stepName, type RunStatus } from "./run/runDirectory.js";
 import { writeSamplePicture } from "./run/samples.js";
 import { evaluateDuringTraining, trainingMetrics } from "./trainingEval.js";
-import { writeFileAtomic } from "./visual/files.js";
+import { asWriteError, FileWriteError, writeFileAtomic } from "./visual/files.js";
 import { lossCurvesSvg } from "./visual/plots.js";
 
 /** Keys a resumed run may change; anything else would make the checkpoint describe a different model. */
@@ -90,26 +92,56 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   if (!config) throw new ConfigError("config: missing");
   // Everything that can reject the config (dataset, backend, model shapes) runs before a new run directory exists.
   const dataset = loadDatasetFor(config);
-  if (existing) {
-    // The run's latest checkpoint, whole (optimizers' moments and step counts too), built with the resumed config.
-    const { gan, backend } = await openGan(existing, { config, log });
-    try {
-      checkDataShape(gan, dataset);
-      await existing.truncateMetrics(gan.step);
-      await existing.writeConfig(config);
-      log(`tsgan: resuming ${existing.root} at step ${gan.step} of ${config.steps}`);
-      return await trainInto(existing, gan, dataset, backend, options);
-    } finally {
-      disposeGan(gan);
-    }
-  }
+  if (existing) return resumeRun(existing, config, dataset, options, log);
   const backend = await selectBackend(config.backend, log);
   const gan = createGan(config, dataShape(dataset));
+  let lock: RunLock | undefined;
   try {
+    await mkdir(options.out, { recursive: true }).catch((error: unknown) => {
+      throw asWriteError(error, options.out);
+    });
+    lock = await RunLock.acquire(options.out, log); // a live trainer of an existing run here refuses us first
     const run = await RunDirectory.create(options.out, config); // refuses to overwrite an existing run
     return await trainInto(run, gan, dataset, backend, options);
   } finally {
     disposeGan(gan);
+    await lock?.release();
+  }
+}
+
+/**
+ * Continues a run from its newest intact checkpoint (damaged newer ones are named and passed over), or from
+ * iteration 0 with its saved config when it was stopped before its first checkpoint.
+ */
+async function resumeRun(
+  run: RunDirectory,
+  config: Config,
+  dataset: Dataset,
+  options: TrainRunOptions,
+  log: (line: string) => void,
+): Promise<TrainRunResult> {
+  const lock = await RunLock.acquire(run.root, log);
+  let gan: Gan | undefined;
+  try {
+    const checkpoint = await run.newestIntactCheckpoint(log);
+    let backend: string;
+    if (checkpoint) {
+      // The checkpoint whole (optimizers' moments and step counts too), built with the resumed config.
+      ({ gan, backend } = await openGan(run, { checkpoint, config, log }));
+      checkDataShape(gan, dataset);
+      log(`tsgan: resuming ${run.root} at step ${gan.step} of ${config.steps}`);
+    } else {
+      backend = await selectBackend(config.backend, log);
+      gan = createGan(config, dataShape(dataset));
+      log(`tsgan: ${run.root} has no checkpoint yet; starting it from iteration 0 with its saved config`);
+    }
+    await run.truncateMetrics(gan.step, log);
+    await run.writeConfig(config);
+    const lastCheckpoint = checkpoint ? stepName(checkpoint.manifest.step) : undefined;
+    return await trainInto(run, gan, dataset, backend, options, lastCheckpoint);
+  } finally {
+    if (gan) disposeGan(gan);
+    await lock.release();
   }
 }
 
@@ -129,6 +161,7 @@ async function trainInto(
   dataset: Dataset,
   backend: string,
   options: TrainRunOptions,
+  resumedFrom?: string,
 ): Promise<TrainRunResult> {
   const { config } = gan;
   const events = new Events<TrainingEventMap>();
@@ -136,7 +169,7 @@ async function trainInto(
   const noise = fixedNoise(config, dataset.kind === "toy" ? TOY_PLOT_SAMPLES : FIXED_NOISE_COUNT);
   const status = (state: RunStatus["state"], extra: Partial<RunStatus> = {}) =>
     run.writeStatus({ state, step: gan.step, steps: config.steps, backend, ...extra });
-  let lastCheckpoint: string | undefined;
+  let lastCheckpoint = resumedFrom;
   const warn = options.warn ?? options.log ?? ((line: string) => console.error(line));
 
   const evaluationMetrics = config.evalEvery > 0 ? trainingMetrics(config) : [];
@@ -187,12 +220,19 @@ async function trainInto(
     );
     return { state, step: gan.step, backend, run };
   } catch (error) {
+    if (error instanceof FileWriteError) {
+      const intact = lastCheckpoint ? `checkpoint ${lastCheckpoint} is intact` : "no checkpoint was written yet";
+      error.message += `; ${intact}: make room, then tsgan train --resume ${run.root}`;
+    }
     const why =
-      error instanceof DivergenceError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+      error instanceof DivergenceError || error instanceof FileWriteError
+        ? error.message
+        : `${(error as Error).name}: ${(error as Error).message}`;
+    // Best effort: on a full or read-only disk this write fails too, and the error above is the one to report.
     await status("failed", {
       message: `${why}${lastCheckpoint ? `; last good checkpoint ${lastCheckpoint}` : ""}`,
       ...(lastCheckpoint ? { lastCheckpoint } : {}),
-    });
+    }).catch(() => undefined);
     throw error;
   } finally {
     noise.dispose();

@@ -29,6 +29,11 @@ export interface CheckpointManifest {
   dataShape: number[];
   optimizerSteps: { generator: number; discriminator: number };
   tensors: TensorEntry[];
+  /**
+   * sha256 (hex) of the tensor blob, added by the layer that stores it (src/node/run/runDirectory.ts) and checked
+   * when it is read back, so bytes damaged after writing (disk, copy, sync tool) are refused, not loaded.
+   */
+  tensorsSha256?: string;
 }
 
 export class CheckpointError extends Error {

@@ -1,7 +1,8 @@
 /**
  * The lab's HTTP server: read-only, three places and nothing else.
  *
- *   /runs/...       the runs directory (`--runs`): files as they are; a path ending in `/` lists a directory as JSON
+ *   /runs/...       the runs directory (`--runs`): files as they are; a path ending in `/` lists a directory as JSON;
+ *                   a run's status.json as it stands now (a killed trainer's run reads "stopped", "process gone")
  *   /datasets/...   a fixed list of dataset files (datasets.ts)
  *   /...            the built web app (web/dist)
  *
@@ -13,7 +14,8 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, sep } from "node:path";
+import { basename, dirname, extname, sep } from "node:path";
+import { RunDirectory, STATUS_FILE } from "../run/runDirectory.js";
 import { DATASETS_URL_PREFIX } from "./datasets.js";
 import { realRoot, resolveInside, safeSegments } from "./paths.js";
 
@@ -149,6 +151,9 @@ async function serveRuns(
     return sendJson(response, request, { entries: await listDirectory(real, target) });
   }
   if (!info.isFile()) return send(response, HTTP_NOT_FOUND, "not found\n");
+  // A run's status as it stands now: "running" in the file but no live trainer means it was killed.
+  if (basename(target) === STATUS_FILE)
+    return sendJson(response, request, await new RunDirectory(dirname(target)).readStatus());
   // Run files are data, never active content: an SVG opened directly runs no script.
   await serveFile(target, request, response, { "Content-Security-Policy": "sandbox" });
 }

@@ -15,6 +15,7 @@ import { readFileSync, unlinkSync } from "node:fs";
 import { open, readFile, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { asWriteError } from "../visual/files.js";
 
 /** The lock's file name inside a run directory. */
 export const LOCK_FILE = "lock.json";
@@ -100,17 +101,21 @@ export class RunLock {
       processStart: processStartTime(process.pid),
     };
     for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const handle = await open(path, "wx");
+      const handle = await open(path, "wx").catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "EEXIST") return null; // held, or stale: look at the holder below
+        throw asWriteError(error, path);
+      });
+      if (handle) {
         try {
           await handle.writeFile(`${JSON.stringify(owner)}\n`);
           await handle.sync();
+        } catch (error) {
+          await unlink(path).catch(() => undefined); // no half-written lock left behind (e.g. a full disk)
+          throw asWriteError(error, path);
         } finally {
           await handle.close();
         }
         return new RunLock(path, owner);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const holder = await readLock(root);
       if (holder && ownerAlive(holder)) {

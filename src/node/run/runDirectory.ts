@@ -11,20 +11,33 @@
  *     checkpoints/step_000500/ manifest.json + tensors.bin: everything needed to resume
  *     eval/step_000500.json    `tsgan eval`'s metrics of that checkpoint (src/node/evaluate.ts)
  *     status.json              step, steps, state (running / done / stopped / failed) and why
+ *     lock.json                who trains here now (lock.ts); absent when nobody does
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../../core/config.js";
 import type { StepRecord } from "../../core/training/algorithm1.js";
-import type { CheckpointManifest } from "../../core/training/checkpoint.js";
-import { writeFileAtomic } from "../visual/files.js";
+import { CheckpointError, type CheckpointManifest } from "../../core/training/checkpoint.js";
+import { metricsLine, parseMetricsLog, type MetricsLog } from "../../core/training/metricsLog.js";
+import { asWriteError, writeFileAtomic } from "../visual/files.js";
+import { ownerAlive, readLock } from "./lock.js";
 
 export class RunError extends Error {
   override name = "RunError";
 }
 
 export type RunState = "running" | "done" | "stopped" | "failed";
+
+/** A checkpoint read back whole and verified against its checksum. */
+export interface StoredCheckpoint {
+  manifest: CheckpointManifest;
+  tensors: Uint8Array;
+}
+
+/** What status.json says of a run whose trainer was killed (its lock is stale or gone). */
+export const PROCESS_GONE = "process gone";
 
 export interface RunStatus {
   state: RunState;
@@ -40,6 +53,7 @@ export interface RunStatus {
 
 const STEP_DIGITS = 6;
 export const CHECKPOINT_MANIFEST = "manifest.json";
+export const STATUS_FILE = "status.json";
 export const CHECKPOINT_TENSORS = "tensors.bin";
 
 /** step_000500: zero-padded so that names sort by step. */
@@ -57,7 +71,7 @@ export class RunDirectory {
     return join(this.root, "metrics.jsonl");
   }
   get statusPath() {
-    return join(this.root, "status.json");
+    return join(this.root, STATUS_FILE);
   }
   get samplesDir() {
     return join(this.root, "samples");
@@ -102,28 +116,33 @@ export class RunDirectory {
   }
 
   async appendMetrics(record: StepRecord): Promise<void> {
-    await appendFile(this.metricsPath, `${JSON.stringify(record)}\n`);
+    await appendFile(this.metricsPath, metricsLine(record)).catch((error: unknown) => {
+      throw asWriteError(error, this.metricsPath);
+    });
   }
 
-  /** Every logged record; a torn last line (a crash mid-append) is ignored. */
+  /** The log, with a count of torn lines (a crash mid-append), which are skipped. */
+  async readMetricsLog(): Promise<MetricsLog> {
+    if (!existsSync(this.metricsPath)) return { records: [], tornLines: 0 };
+    return parseMetricsLog(await readFile(this.metricsPath, "utf8"));
+  }
+
+  /** Every whole logged record. */
   async readMetrics(): Promise<StepRecord[]> {
-    if (!existsSync(this.metricsPath)) return [];
-    const lines = (await readFile(this.metricsPath, "utf8")).split("\n").filter((line) => line.trim() !== "");
-    const records: StepRecord[] = [];
-    for (const line of lines) {
-      try {
-        records.push(JSON.parse(line) as StepRecord);
-      } catch {
-        // a partial line from an interrupted append
-      }
-    }
-    return records;
+    return (await this.readMetricsLog()).records;
   }
 
-  /** Drops metrics logged after `step` (a resumed run re-logs the steps after its checkpoint). */
-  async truncateMetrics(step: number): Promise<void> {
-    const kept = (await this.readMetrics()).filter((record) => record.step <= step);
-    await writeFileAtomic(this.metricsPath, kept.map((record) => `${JSON.stringify(record)}\n`).join(""));
+  /**
+   * Keeps the whole records up to `step` (a resumed run re-logs the steps after its checkpoint) and drops torn
+   * lines, so that new records are never appended to a partial one; `notice` hears of a repair in one line.
+   */
+  async truncateMetrics(step: number, notice: (line: string) => void = () => {}): Promise<void> {
+    const { records, tornLines } = await this.readMetricsLog();
+    if (tornLines > 0) {
+      notice(`tsgan: ${this.metricsPath}: dropped ${tornLines} torn line(s) left by an interrupted write`);
+    }
+    const kept = records.filter((record) => record.step <= step);
+    await writeFileAtomic(this.metricsPath, kept.map(metricsLine).join(""));
   }
 
   async writeStatus(status: Omit<RunStatus, "updatedAt">): Promise<void> {
@@ -133,8 +152,16 @@ export class RunDirectory {
     );
   }
 
+  /**
+   * status.json as it stands now: a run whose file says "running" while no live process holds its lock was
+   * killed (SIGKILL, a crash, a reboot) and is reported as stopped, with the message "process gone".
+   */
   async readStatus(): Promise<RunStatus | null> {
-    return existsSync(this.statusPath) ? ((await readJson(this.statusPath)) as RunStatus) : null;
+    if (!existsSync(this.statusPath)) return null;
+    const status = (await readJson(this.statusPath)) as RunStatus;
+    if (status.state !== "running") return status;
+    const owner = await readLock(this.root);
+    return owner && ownerAlive(owner) ? status : { ...status, state: "stopped", message: PROCESS_GONE };
   }
 
   /**
@@ -144,12 +171,18 @@ export class RunDirectory {
   async writeCheckpoint(manifest: CheckpointManifest, tensors: Uint8Array): Promise<string> {
     const finalDir = this.checkpointDir(manifest.step);
     const temporaryDir = `${finalDir}.tmp-${process.pid}`;
-    await rm(temporaryDir, { recursive: true, force: true });
-    await mkdir(temporaryDir, { recursive: true });
-    await writeFileAtomic(join(temporaryDir, CHECKPOINT_TENSORS), tensors);
-    await writeFileAtomic(join(temporaryDir, CHECKPOINT_MANIFEST), `${JSON.stringify(manifest)}\n`);
-    await rm(finalDir, { recursive: true, force: true });
-    await rename(temporaryDir, finalDir);
+    const stored: CheckpointManifest = { ...manifest, tensorsSha256: sha256(tensors) };
+    try {
+      await rm(temporaryDir, { recursive: true, force: true });
+      await mkdir(temporaryDir, { recursive: true });
+      await writeFileAtomic(join(temporaryDir, CHECKPOINT_TENSORS), tensors);
+      await writeFileAtomic(join(temporaryDir, CHECKPOINT_MANIFEST), `${JSON.stringify(stored)}\n`);
+      await rm(finalDir, { recursive: true, force: true });
+      await rename(temporaryDir, finalDir);
+    } catch (error) {
+      await rm(temporaryDir, { recursive: true, force: true }).catch(() => undefined);
+      throw asWriteError(error, join(finalDir, CHECKPOINT_TENSORS));
+    }
     return finalDir;
   }
 
@@ -163,19 +196,68 @@ export class RunDirectory {
       .sort((a, b) => a - b);
   }
 
-  /** Reads a checkpoint (the latest when `step` is omitted). */
-  async readCheckpoint(step?: number): Promise<{ manifest: CheckpointManifest; tensors: Uint8Array }> {
+  /**
+   * Reads a checkpoint (the latest when `step` is omitted) and verifies it. A damaged one is refused with a
+   * CheckpointError naming it and the newest intact checkpoint.
+   */
+  async readCheckpoint(step?: number): Promise<StoredCheckpoint> {
     const steps = await this.checkpointSteps();
     const chosen = step ?? steps[steps.length - 1];
     if (chosen === undefined) throw new RunError(`${this.root} has no checkpoint yet`);
     if (!steps.includes(chosen)) {
       throw new RunError(`${this.root} has no checkpoint at step ${chosen} (available: ${steps.join(", ") || "none"})`);
     }
-    const dir = this.checkpointDir(chosen);
-    const manifest = (await readJson(join(dir, CHECKPOINT_MANIFEST))) as CheckpointManifest;
-    const buffer = await readFile(join(dir, CHECKPOINT_TENSORS));
-    return { manifest, tensors: new Uint8Array(buffer) }; // a copy: aligned for Float32Array views
+    const checkpoint = await this.readVerified(chosen);
+    if (typeof checkpoint !== "string") return checkpoint;
+    let newestIntact: number | undefined;
+    for (const older of steps.filter((candidate) => candidate < chosen).reverse()) {
+      if (typeof (await this.readVerified(older)) !== "string") {
+        newestIntact = older;
+        break;
+      }
+    }
+    const intact = newestIntact === undefined ? "none is intact" : `the newest intact one is step ${newestIntact}`;
+    throw new CheckpointError(`checkpoint ${this.checkpointDir(chosen)} is damaged (${checkpoint}); ${intact}`);
   }
+
+  /**
+   * The newest checkpoint that reads back intact, or null when there is none; each damaged one passed over is
+   * named to `notice` in one line (a resume continues from an older checkpoint rather than stopping).
+   */
+  async newestIntactCheckpoint(notice: (line: string) => void): Promise<StoredCheckpoint | null> {
+    for (const step of (await this.checkpointSteps()).reverse()) {
+      const checkpoint = await this.readVerified(step);
+      if (typeof checkpoint !== "string") return checkpoint;
+      notice(`tsgan: checkpoint ${this.checkpointDir(step)} is damaged (${checkpoint}); trying an older one`);
+    }
+    return null;
+  }
+
+  /** A checkpoint whose manifest parses and whose tensors match their size and checksum, or why not. */
+  private async readVerified(step: number): Promise<StoredCheckpoint | string> {
+    const dir = this.checkpointDir(step);
+    let manifest: CheckpointManifest;
+    let tensors: Uint8Array;
+    try {
+      manifest = JSON.parse(await readFile(join(dir, CHECKPOINT_MANIFEST), "utf8")) as CheckpointManifest;
+      tensors = new Uint8Array(await readFile(join(dir, CHECKPOINT_TENSORS))); // a copy: aligned for Float32Array
+    } catch (error) {
+      return (error as Error).message.split("\n")[0]!;
+    }
+    const floats = manifest.tensors?.reduce((sum, entry) => sum + entry.shape.reduce((a, b) => a * b, 1), 0);
+    if (floats === undefined || tensors.byteLength !== floats * Float32Array.BYTES_PER_ELEMENT) {
+      return `${CHECKPOINT_TENSORS} holds ${tensors.byteLength} bytes, its manifest lists ${(floats ?? 0) * 4}`;
+    }
+    // Checkpoints written before checksums existed are taken as they are.
+    if (manifest.tensorsSha256 !== undefined && manifest.tensorsSha256 !== sha256(tensors)) {
+      return `${CHECKPOINT_TENSORS} does not match its sha256`;
+    }
+    return { manifest, tensors };
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 async function readJson(path: string): Promise<unknown> {

@@ -9,6 +9,33 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
+/** Why a write can fail for reasons outside tsgan, in words a user can act on. */
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EIO: "input/output error",
+};
+
+/** A file of a run (or another output) could not be written; its one-line message names the file and why. */
+export class FileWriteError extends Error {
+  override name = "FileWriteError";
+  constructor(
+    readonly path: string,
+    readonly code: string,
+  ) {
+    super(`cannot write ${path}: ${WRITE_FAILURES[code] ?? code} (${code})`);
+  }
+}
+
+/** Turns a file-system error with a known code into a FileWriteError for `path`; anything else passes through. */
+export function asWriteError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code && code in WRITE_FAILURES ? new FileWriteError(path, code) : error;
+}
+
 /** Bytes of randomness in a temporary name: enough that two writers in one process never collide. */
 const TEMPORARY_SUFFIX_RANDOM_BYTES = 6;
 
@@ -24,13 +51,14 @@ export function temporaryPathFor(path: string): string {
 /**
  * Write `data` to `path` atomically: write a temporary sibling, fsync it, rename it into place, then fsync the
  * directory (best effort) so the rename itself survives a crash. Creates missing parent directories. Strings are
- * written as UTF-8. On failure the temporary file is removed and the error rethrown; `path` keeps its old content.
+ * written as UTF-8. On failure the temporary file is removed and the error rethrown (a FileWriteError naming `path`
+ * when the disk is full, read-only or refuses us); `path` keeps its old content.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const directory = dirname(path);
-  await mkdir(directory, { recursive: true });
   const temporaryPath = temporaryPathFor(path);
   try {
+    await mkdir(directory, { recursive: true });
     const handle = await open(temporaryPath, "w");
     try {
       await handle.writeFile(data);
@@ -40,8 +68,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     }
     await rename(temporaryPath, path);
   } catch (error) {
-    await rm(temporaryPath, { force: true });
-    throw error;
+    await rm(temporaryPath, { force: true }).catch(() => undefined); // on a read-only file system this fails too
+    throw asWriteError(error, path);
   }
   await syncDirectory(directory);
 }

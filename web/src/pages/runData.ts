@@ -3,6 +3,7 @@
  * status.json, metrics.jsonl, the sample pictures over time and the checkpoints (README, "The run directory").
  */
 import type { StepRecord } from "../../../src/core/training/algorithm1.js";
+import { parseMetricsLog } from "../../../src/core/training/metricsLog.js";
 
 /** What the lab server answers for a directory. */
 interface Listing {
@@ -32,6 +33,8 @@ export interface SamplePicture {
 
 export interface RunContents {
   metrics: StepRecord[];
+  /** Lines of metrics.jsonl that are not whole records (a crash mid-write), skipped. */
+  tornLines: number;
   samples: SamplePicture[];
   checkpoints: number[];
   status: RunStatus | null;
@@ -77,20 +80,6 @@ export async function listRuns(): Promise<RunSummary[]> {
   return runs.filter((run): run is RunSummary => run !== null);
 }
 
-/** Parses metrics.jsonl; a torn last line (a run still writing) is skipped. */
-export function parseMetrics(text: string): StepRecord[] {
-  const records: StepRecord[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    try {
-      records.push(JSON.parse(line) as StepRecord);
-    } catch {
-      // a partial line
-    }
-  }
-  return records;
-}
-
 export async function readRun(url: string): Promise<RunContents> {
   const [metricsResponse, sampleEntries, checkpointEntries, status] = await Promise.all([
     fetch(`${url}metrics.jsonl`, { cache: "no-cache" }),
@@ -98,7 +87,9 @@ export async function readRun(url: string): Promise<RunContents> {
     listing(`${url}checkpoints/`),
     json<RunStatus>(`${url}status.json`),
   ]);
-  const metrics = metricsResponse.ok ? parseMetrics(await metricsResponse.text()) : [];
+  const { records: metrics, tornLines } = metricsResponse.ok
+    ? parseMetricsLog(await metricsResponse.text())
+    : { records: [], tornLines: 0 };
   const samples = sampleEntries
     .map((entry) => ({ entry, match: SAMPLE_NAME.exec(entry.name) }))
     .filter(({ entry, match }) => entry.kind === "file" && match)
@@ -108,5 +99,5 @@ export async function readRun(url: string): Promise<RunContents> {
     .filter((entry) => entry.kind === "directory" && CHECKPOINT_NAME.test(entry.name))
     .map((entry) => Number(CHECKPOINT_NAME.exec(entry.name)![1]))
     .sort((a, b) => a - b);
-  return { metrics, samples, checkpoints, status };
+  return { metrics, tornLines, samples, checkpoints, status };
 }

@@ -127,7 +127,10 @@ let pollTimer: number | undefined;
 
 function describe(run: RunSummary): string {
   const config = run.config;
-  const progress = run.status ? `${run.status.state}, step ${run.status.step} of ${run.status.steps}` : "no status";
+  const status = run.status;
+  // e.g. "stopped (process gone)": the lab server reports a killed trainer's run as stopped (runDirectory.ts)
+  const state = status ? `${status.state}${status.message ? ` (${status.message})` : ""}` : "";
+  const progress = status ? `${state}, step ${status.step} of ${status.steps}` : "no status";
   return `${String(config.dataset)} · ${String(config.arch)} · ${progress}`;
 }
 
@@ -170,7 +173,7 @@ function showContents(run: RunSummary, next: RunContents, keepPosition: boolean)
   contents = next;
   title.textContent = run.name;
   const runStatus = next.status ?? run.status;
-  summary.textContent = `${describe({ ...run, status: runStatus })} · ${next.metrics.length} logged steps · ${next.samples.length} sample grids · ${next.checkpoints.length} checkpoints${runStatus?.message ? ` · ${runStatus.message}` : ""}`;
+  summary.textContent = `${describe({ ...run, status: runStatus })} · ${next.metrics.length} logged steps · ${next.samples.length} sample grids · ${next.checkpoints.length} checkpoints${next.tornLines ? ` · ${next.tornLines} torn line(s) of metrics.jsonl ignored (an interrupted write)` : ""}`;
   for (const chart of charts) chart.clear();
   for (const record of next.metrics) {
     lossChart.add("d", record.step, record.discriminatorLoss);
