@@ -21,6 +21,7 @@ import { CollapseMonitor } from "../core/training/collapse.js";
 import { SaturationWatchdog } from "../core/training/watchdog.js";
 import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
 import { loadDataset } from "./datasets.js";
+import { assertFitsInMemory } from "./memory.js";
 import { selectBackend } from "./engine/select.js";
 import { RunLock } from "./run/lock.js";
 import { openGan } from "./run/openGan.js";
@@ -92,6 +93,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   if (!config) throw new ConfigError("config: missing");
   // Everything that can reject the config (dataset, backend, model shapes) runs before a new run directory exists.
   const dataset = loadDatasetFor(config);
+  assertFitsInMemory(config, dataShape(dataset));
   if (existing) return resumeRun(existing, config, dataset, options, log);
   const backend = await selectBackend(config.backend, log);
   const gan = createGan(config, dataShape(dataset));

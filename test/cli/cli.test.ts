@@ -67,6 +67,14 @@ describe("tsgan CLI", () => {
     expectOneLineError(tsgan("train", "--steps", "0", "--dataset", "ring-2d"), /config: steps: /);
   });
 
+  it("refuses a model no machine can hold before allocating it, naming the bytes", () => {
+    const out = join(scratch, "too-big");
+    const result = tsgan("train", "--latent-dim", "1000000000", "--out", out);
+    expectOneLineError(result, /^tsgan: config: this model needs about [\d.]+ TB to train .*this machine has/);
+    expect(result.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("rejects an unknown config key, naming it", () => {
     const path = join(scratch, "bad.json");
     writeFileSync(path, JSON.stringify({ dataset: "ring-2d", mlp: { hidenLayers: [3] } }));

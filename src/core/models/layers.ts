@@ -19,14 +19,42 @@ export interface ApplyOptions {
   seed?: number;
 }
 
+/** A variable a store was asked for: its name, shape and whether an optimizer trains it. */
+export interface ParameterSpec {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+}
+
+/** True while ParameterStore.plan builds networks: stores then record shapes and create no variables. */
+let planning = false;
+/** What a store hands out while planning in place of a variable; a planned network is never applied. */
+const UNALLOCATED = undefined as unknown as Variable;
+
 /** Where a network's variables are created, in a fixed order (the order optimizers and checkpoints rely on). */
 export class ParameterStore {
   /** Trainable variables, by local name ("dense0/kernel"), in creation order. */
   readonly trainable = new Map<string, Variable>();
   /** Non-trainable state (BatchNorm running mean and variance), by local name. */
   readonly statistics = new Map<string, Variable>();
+  /** Every variable asked for, in creation order (also while planning, when nothing is created). */
+  readonly specs: ParameterSpec[] = [];
   private static instances = 0;
   private readonly prefix: string;
+
+  /**
+   * Runs `build` (which builds networks) with every store only recording the shapes it is asked for: no variable,
+   * no initial values. So the memory a model needs is known before any of it is allocated (models/memory.ts).
+   * The networks built this way hold no variables and must not be applied.
+   */
+  static plan<T>(build: () => T): T {
+    planning = true;
+    try {
+      return build();
+    } finally {
+      planning = false;
+    }
+  }
 
   constructor(
     readonly networkName: string,
@@ -36,17 +64,19 @@ export class ParameterStore {
     this.prefix = `${networkName}_${ParameterStore.instances++}`;
   }
 
-  /** A trainable variable initialised from values (already shaped). */
-  add(name: string, shape: number[], values: Float32Array): Variable {
-    this.assertNew(name);
-    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${this.prefix}/${name}`));
+  /** A trainable variable initialised from `values()` (already shaped; not called while planning). */
+  add(name: string, shape: number[], values: () => Float32Array): Variable {
+    this.assertNew(name, shape, true);
+    if (planning) return UNALLOCATED;
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values(), shape), true, `${this.prefix}/${name}`));
     this.trainable.set(name, variable);
     return variable;
   }
 
   /** A non-trainable state variable filled with a constant. */
   addStatistic(name: string, shape: number[], fill: number): Variable {
-    this.assertNew(name);
+    this.assertNew(name, shape, false);
+    if (planning) return UNALLOCATED;
     const variable = tf.tidy(() => tf.variable(tf.fill(shape, fill), false, `${this.prefix}/${name}`));
     this.statistics.set(name, variable);
     return variable;
@@ -57,8 +87,9 @@ export class ParameterStore {
     return Rng.derive(this.seed, "init", this.networkName, name);
   }
 
-  private assertNew(name: string): void {
-    if (this.trainable.has(name) || this.statistics.has(name)) throw new Error(`duplicate parameter name ${name}`);
+  private assertNew(name: string, shape: number[], trainable: boolean): void {
+    if (this.specs.some((spec) => spec.name === name)) throw new Error(`duplicate parameter name ${name}`);
+    this.specs.push({ name, shape, trainable });
   }
 }
 
@@ -96,7 +127,7 @@ function addFilter(
   fanIn: number,
   fanOut: number,
 ) {
-  return store.add(`${name}/filter`, shape, initialValues(store, `${name}/filter`, shape, init, fanIn, fanOut));
+  return store.add(`${name}/filter`, shape, () => initialValues(store, `${name}/filter`, shape, init, fanIn, fanOut));
 }
 
 /** x·W + b. Input [batch, inputs] → [batch, units]. */
@@ -107,12 +138,10 @@ export class Dense implements Layer {
 
   constructor(store: ParameterStore, name: string, inputs: number, units: number, init: Initializer, useBias = true) {
     this.outputShape = [units];
-    this.kernel = store.add(
-      `${name}/kernel`,
-      [inputs, units],
+    this.kernel = store.add(`${name}/kernel`, [inputs, units], () =>
       initialValues(store, `${name}/kernel`, [inputs, units], init, inputs, units),
     );
-    this.bias = useBias ? store.add(`${name}/bias`, [units], new Float32Array(units)) : null;
+    this.bias = useBias ? store.add(`${name}/bias`, [units], () => new Float32Array(units)) : null;
   }
 
   apply(input: Tensor): Tensor {
@@ -172,7 +201,7 @@ export class Conv2D implements Layer {
       kernelSize * kernelSize * inChannels,
       kernelSize * kernelSize * channels,
     );
-    this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
+    this.bias = useBias ? store.add(`${name}/bias`, [channels], () => new Float32Array(channels)) : null;
   }
 
   apply(input: Tensor): Tensor {
@@ -208,7 +237,7 @@ export class Conv2DTranspose implements Layer {
       kernelSize * kernelSize * inChannels,
       kernelSize * kernelSize * channels,
     );
-    this.bias = useBias ? store.add(`${name}/bias`, [channels], new Float32Array(channels)) : null;
+    this.bias = useBias ? store.add(`${name}/bias`, [channels], () => new Float32Array(channels)) : null;
   }
 
   apply(input: Tensor): Tensor {
@@ -241,8 +270,8 @@ export class BatchNorm implements Layer {
   constructor(store: ParameterStore, name: string, shape: number[]) {
     this.outputShape = shape;
     const features = shape[shape.length - 1]!;
-    this.scale = store.add(`${name}/scale`, [features], new Float32Array(features).fill(1));
-    this.offset = store.add(`${name}/offset`, [features], new Float32Array(features));
+    this.scale = store.add(`${name}/scale`, [features], () => new Float32Array(features).fill(1));
+    this.offset = store.add(`${name}/offset`, [features], () => new Float32Array(features));
     this.runningMean = store.addStatistic(`${name}/runningMean`, [features], 0);
     this.runningVariance = store.addStatistic(`${name}/runningVariance`, [features], 1);
   }

@@ -38,6 +38,12 @@ export class Network {
     return output;
   }
 
+  /** Scalars one example flows through: the input and every layer's output (what a batch of 1 keeps for backprop). */
+  activationSize(): number {
+    const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+    return this.layers.reduce((total, layer) => total + size(layer.outputShape), size(this.inputShape));
+  }
+
   /** Number of trainable scalars. */
   parameterCount(): number {
     return this.parameters.reduce((total, variable) => total + variable.size, 0);
