@@ -37,6 +37,12 @@ export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
 /** Generator objectives, one file each in src/core/losses (its registry is keyed by these names). */
 export const LOSS_NAMES = ["non-saturating", "minimax"] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
+/**
+ * Which networks' weight layers are spectrally normalised (Miyato et al. 2018; src/core/models/spectralNorm.ts):
+ * none, D's only (the paper's setting), or D's and G's (as SAGAN and BigGAN do).
+ */
+export const SPECTRAL_NORM_NAMES = ["none", "discriminator", "both"] as const;
+export type SpectralNormName = (typeof SPECTRAL_NORM_NAMES)[number];
 /** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
 export const PRIOR_NAMES = ["uniform", "normal"] as const;
 export type PriorName = (typeof PRIOR_NAMES)[number];
@@ -154,6 +160,16 @@ export const ConfigSchema = z
       "which metrics --eval-every computes ([] = the cheap ones: modes + divergence for toys, class coverage + classifier score for images)",
     ),
     evalSamples: why(positiveInt, 2000, "generated samples per training-time evaluation: seconds, not minutes"),
+    spectralNorm: why(
+      z.enum(SPECTRAL_NORM_NAMES),
+      "none",
+      "off keeps the paper's networks; 'discriminator' bounds D's Lipschitz constant (Miyato et al. 2018)",
+    ),
+    generatorEma: why(
+      z.number().min(0).lt(1),
+      0,
+      "0 = off (the paper samples G itself); 0.999 samples an average of G's recent weights (Karras et al. 2018)",
+    ),
     backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
     mlp: MlpConfigSchema.prefault({}),
     dcgan: DcganConfigSchema.prefault({}),

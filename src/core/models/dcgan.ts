@@ -54,9 +54,10 @@ export function dcganGenerator(
   dataShape: number[],
   output: OutputActivation,
   seed: number,
+  spectralNorm = false,
 ): Network {
   const [startHeight, startWidth] = dcganStartSize(config, dataShape);
-  const store = new ParameterStore("generator", seed);
+  const store = new ParameterStore("generator", seed, spectralNorm);
   const denseUnits = startHeight * startWidth * config.generatorDepth;
   const layers: Layer[] = [
     new Dense(store, "dense", latentDim, denseUnits, DCGAN_INIT),
@@ -90,9 +91,14 @@ export function dcganGenerator(
 }
 
 /** images [batch, height, width, channels] → one logit [batch, 1]. */
-export function dcganDiscriminator(config: DcganConfig, dataShape: number[], seed: number): Network {
+export function dcganDiscriminator(
+  config: DcganConfig,
+  dataShape: number[],
+  seed: number,
+  spectralNorm = false,
+): Network {
   dcganStartSize(config, dataShape);
-  const store = new ParameterStore("discriminator", seed);
+  const store = new ParameterStore("discriminator", seed, spectralNorm);
   const layers: Layer[] = [];
   let shape = dataShape;
   config.discriminatorChannels.forEach((channels, index) => {

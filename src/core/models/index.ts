@@ -17,18 +17,26 @@ export interface Networks {
 
 /** G: z [batch, latentDim] → x [batch, ...dataShape]; D: x → logit [batch, 1]. Weights derive from the run seed. */
 export function buildNetworks(config: Config, dataShape: number[]): Networks {
-  const isImage = dataShape.length === 3;
-  const output = resolveOutputActivation(config, isImage);
-  const generatorSeed = hashSeed(config.seed, "generator");
   const discriminatorSeed = hashSeed(config.seed, "discriminator");
-  if (config.arch === "dcgan") {
-    return {
-      generator: dcganGenerator(config.dcgan, config.latentDim, dataShape, output, generatorSeed),
-      discriminator: dcganDiscriminator(config.dcgan, dataShape, discriminatorSeed),
-    };
-  }
+  const normalizeDiscriminator = config.spectralNorm !== "none";
   return {
-    generator: mlpGenerator(config.mlp, config.latentDim, dataShape, output, generatorSeed),
-    discriminator: mlpDiscriminator(config.mlp, dataShape, discriminatorSeed),
+    generator: buildGenerator(config, dataShape),
+    discriminator:
+      config.arch === "dcgan"
+        ? dcganDiscriminator(config.dcgan, dataShape, discriminatorSeed, normalizeDiscriminator)
+        : mlpDiscriminator(config.mlp, dataShape, discriminatorSeed, normalizeDiscriminator),
   };
+}
+
+/**
+ * G alone, with the initial weights buildNetworks gives it (same seed, same names): also the EMA generator's
+ * network (src/core/training/ema.ts).
+ */
+export function buildGenerator(config: Config, dataShape: number[]): Network {
+  const output = resolveOutputActivation(config, dataShape.length === 3);
+  const generatorSeed = hashSeed(config.seed, "generator");
+  const normalizeGenerator = config.spectralNorm === "both";
+  return config.arch === "dcgan"
+    ? dcganGenerator(config.dcgan, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator)
+    : mlpGenerator(config.mlp, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator);
 }

@@ -8,6 +8,7 @@
  */
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
 import { hashSeed, Rng } from "../engine/random.js";
+import { layerWeight, type LayerWeight } from "./spectralNorm.js";
 
 /** How a forward pass runs; never implicit. */
 export interface ApplyOptions {
@@ -59,6 +60,8 @@ export class ParameterStore {
   constructor(
     readonly networkName: string,
     private readonly seed: number,
+    /** Spectrally normalise the weights of this network's Dense and convolution layers (spectralNorm.ts). */
+    readonly spectralNorm = false,
   ) {
     // TF.js variable names are global; the instance counter keeps two networks of one name apart.
     this.prefix = `${networkName}_${ParameterStore.instances++}`;
@@ -73,11 +76,12 @@ export class ParameterStore {
     return variable;
   }
 
-  /** A non-trainable state variable filled with a constant. */
-  addStatistic(name: string, shape: number[], fill: number): Variable {
+  /** A non-trainable state variable filled with a constant, or with `fill()` (already shaped; not called while planning). */
+  addStatistic(name: string, shape: number[], fill: number | (() => Float32Array)): Variable {
     this.assertNew(name, shape, false);
     if (planning) return UNALLOCATED;
-    const variable = tf.tidy(() => tf.variable(tf.fill(shape, fill), false, `${this.prefix}/${name}`));
+    const initial = () => (typeof fill === "number" ? tf.fill(shape, fill) : tf.tensor(fill(), shape));
+    const variable = tf.tidy(() => tf.variable(initial(), false, `${this.prefix}/${name}`));
     this.statistics.set(name, variable);
     return variable;
   }
@@ -130,22 +134,29 @@ function addFilter(
   return store.add(`${name}/filter`, shape, () => initialValues(store, `${name}/filter`, shape, init, fanIn, fanOut));
 }
 
+/** Axis of the output channels in Conv2D's filter [h, w, in, out] and Conv2DTranspose's [h, w, out, in]. */
+const CONV_OUTPUT_AXIS = 3;
+const CONV_TRANSPOSE_OUTPUT_AXIS = 2;
+/** Axis of the units in Dense's kernel [inputs, units]. */
+const DENSE_OUTPUT_AXIS = 1;
+
 /** x·W + b. Input [batch, inputs] → [batch, units]. */
 export class Dense implements Layer {
   readonly outputShape: number[];
-  private readonly kernel: Variable;
+  private readonly kernel: LayerWeight;
   private readonly bias: Variable | null;
 
   constructor(store: ParameterStore, name: string, inputs: number, units: number, init: Initializer, useBias = true) {
     this.outputShape = [units];
-    this.kernel = store.add(`${name}/kernel`, [inputs, units], () =>
+    const kernel = store.add(`${name}/kernel`, [inputs, units], () =>
       initialValues(store, `${name}/kernel`, [inputs, units], init, inputs, units),
     );
+    this.kernel = layerWeight(store, `${name}/kernel`, kernel, DENSE_OUTPUT_AXIS);
     this.bias = useBias ? store.add(`${name}/bias`, [units], () => new Float32Array(units)) : null;
   }
 
-  apply(input: Tensor): Tensor {
-    const product = tf.matMul(input as tf.Tensor2D, this.kernel as tf.Tensor2D);
+  apply(input: Tensor, options: ApplyOptions): Tensor {
+    const product = tf.matMul(input as tf.Tensor2D, this.kernel.read(options) as tf.Tensor2D);
     return this.bias ? tf.add(product, this.bias) : product;
   }
 }
@@ -167,9 +178,9 @@ export class Maxout implements Layer {
     this.linear = new Dense(store, name, inputs, units * pieces, init);
   }
 
-  apply(input: Tensor): Tensor {
+  apply(input: Tensor, options: ApplyOptions): Tensor {
     const batch = input.shape[0]!;
-    const pieces = tf.reshape(this.linear.apply(input), [batch, this.units, this.pieces]); // [batch, units, pieces]
+    const pieces = tf.reshape(this.linear.apply(input, options), [batch, this.units, this.pieces]); // [batch, units, pieces]
     return tf.max(pieces, 2);
   }
 }
@@ -177,7 +188,7 @@ export class Maxout implements Layer {
 /** Strided 2-D convolution, 'same' padding. [batch, h, w, inChannels] → [batch, ceil(h/s), ceil(w/s), channels]. */
 export class Conv2D implements Layer {
   readonly outputShape: number[];
-  private readonly filter: Variable;
+  private readonly filter: LayerWeight;
   private readonly bias: Variable | null;
 
   constructor(
@@ -193,7 +204,7 @@ export class Conv2D implements Layer {
     const [height, width, inChannels] = inputShape as [number, number, number];
     this.outputShape = [Math.ceil(height / stride), Math.ceil(width / stride), channels];
     const shape = [kernelSize, kernelSize, inChannels, channels]; // HWIO
-    this.filter = addFilter(
+    const filter = addFilter(
       store,
       name,
       shape,
@@ -201,11 +212,13 @@ export class Conv2D implements Layer {
       kernelSize * kernelSize * inChannels,
       kernelSize * kernelSize * channels,
     );
+    this.filter = layerWeight(store, `${name}/filter`, filter, CONV_OUTPUT_AXIS);
     this.bias = useBias ? store.add(`${name}/bias`, [channels], () => new Float32Array(channels)) : null;
   }
 
-  apply(input: Tensor): Tensor {
-    const output = tf.conv2d(input as tf.Tensor4D, this.filter as tf.Tensor4D, this.stride, "same");
+  apply(input: Tensor, options: ApplyOptions): Tensor {
+    const filter = this.filter.read(options) as tf.Tensor4D;
+    const output = tf.conv2d(input as tf.Tensor4D, filter, this.stride, "same");
     return this.bias ? tf.add(output, this.bias) : output;
   }
 }
@@ -213,7 +226,7 @@ export class Conv2D implements Layer {
 /** Transposed convolution ('same'): [batch, h, w, inChannels] → [batch, h·s, w·s, channels]. */
 export class Conv2DTranspose implements Layer {
   readonly outputShape: number[];
-  private readonly filter: Variable;
+  private readonly filter: LayerWeight;
   private readonly bias: Variable | null;
 
   constructor(
@@ -229,7 +242,7 @@ export class Conv2DTranspose implements Layer {
     const [height, width, inChannels] = inputShape as [number, number, number];
     this.outputShape = [height * stride, width * stride, channels];
     const shape = [kernelSize, kernelSize, channels, inChannels]; // TF.js layout for conv2dTranspose: [h, w, out, in]
-    this.filter = addFilter(
+    const filter = addFilter(
       store,
       name,
       shape,
@@ -237,15 +250,16 @@ export class Conv2DTranspose implements Layer {
       kernelSize * kernelSize * inChannels,
       kernelSize * kernelSize * channels,
     );
+    this.filter = layerWeight(store, `${name}/filter`, filter, CONV_TRANSPOSE_OUTPUT_AXIS);
     this.bias = useBias ? store.add(`${name}/bias`, [channels], () => new Float32Array(channels)) : null;
   }
 
-  apply(input: Tensor): Tensor {
+  apply(input: Tensor, options: ApplyOptions): Tensor {
     const batch = input.shape[0]!;
     const [height, width, channels] = this.outputShape as [number, number, number];
     const output = tf.conv2dTranspose(
       input as tf.Tensor4D,
-      this.filter as tf.Tensor4D,
+      this.filter.read(options) as tf.Tensor4D,
       [batch, height, width, channels],
       this.stride,
       "same",

@@ -27,8 +27,9 @@ export function mlpGenerator(
   dataShape: number[],
   output: OutputActivation,
   seed: number,
+  spectralNorm = false,
 ): Network {
-  const store = new ParameterStore("generator", seed);
+  const store = new ParameterStore("generator", seed, spectralNorm);
   const layers: Layer[] = [];
   let width = latentDim;
   config.generatorHidden.forEach((units, index) => {
@@ -45,8 +46,8 @@ export function mlpGenerator(
 }
 
 /** x [batch, ...dataShape] → one logit [batch, 1]. */
-export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: number): Network {
-  const store = new ParameterStore("discriminator", seed);
+export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: number, spectralNorm = false): Network {
+  const store = new ParameterStore("discriminator", seed, spectralNorm);
   const dataSize = dataShape.reduce((a, b) => a * b, 1);
   const layers: Layer[] = [new Reshape([dataSize]), new Dropout([dataSize], config.discriminatorInputDropout, 0)];
   let width = dataSize;
