@@ -15,6 +15,7 @@ import { realBatch } from "../data/batches.js";
 import type { Dataset } from "../data/dataset.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { tf, type Tensor } from "../engine/tf.js";
+import { updateEma } from "./ema.js";
 import { Events } from "./events.js";
 import type { Gan } from "./gan.js";
 import { sampleNoise } from "./noise.js";
@@ -133,6 +134,8 @@ export async function trainAlgorithm1(
     const generatorSeeds = seedsFor(seed, step, "generator");
     // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating)
     const generator = generatorStep(gan, noise, generatorSeeds);
+    // EMA of G's weights (Karras et al. 2018; Yazıcı et al. 2019):  θ_ema ← β·θ_ema + (1 − β)·θ   (ema.ts)
+    if (gan.generatorEma) updateEma(gan.generatorEma, gan.generator, config.generatorEma);
     gan.step = step + 1;
 
     const logged = gan.step % config.logEvery === 0 || gan.step === config.steps;

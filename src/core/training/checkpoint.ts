@@ -1,6 +1,7 @@
 /**
  * Checkpoints as bytes (isomorphic): a JSON manifest plus one little-endian float32 blob holding G, D (weights and
- * BatchNorm statistics) and both optimizers' slots. Enough to resume a run exactly; the browser reads the same
+ * statistics: BatchNorm's running averages, spectral normalization's ũ, ṽ), the EMA generator when the run keeps
+ * one, and both optimizers' slots. Enough to resume a run exactly; the browser reads the same
  * format. Writing files (atomically) is the Node layer's job.
  *
  * `restoreGan` is the one way to rebuild a GAN from a checkpoint: `tsgan sample`, `tsgan eval` and `--resume` reach
@@ -8,10 +9,14 @@
  */
 import { resolveConfig, type Config } from "../config.js";
 import { tf, type Tensor } from "../engine/tf.js";
+import { copyVariables } from "./ema.js";
 import { createGan, disposeGan, type Gan } from "./gan.js";
+import type { Network } from "../models/network.js";
 import type { Optimizer } from "./optimizers.js";
 
 export const CHECKPOINT_FORMAT = "tsgan-checkpoint/1";
+/** Where the EMA generator's variables sit in a checkpoint: "generatorEma/<name>". */
+const EMA_PREFIX = "generatorEma";
 
 export interface TensorEntry {
   name: string;
@@ -47,6 +52,7 @@ function namedTensors(gan: Gan): { tensors: Array<[string, Tensor]>; owned: Tens
   const tensors: Array<[string, Tensor]> = [
     ...gan.generator.namedVariables().map(([name, v]): [string, Tensor] => [`generator/${name}`, v]),
     ...gan.discriminator.namedVariables().map(([name, v]): [string, Tensor] => [`discriminator/${name}`, v]),
+    ...(gan.generatorEma?.namedVariables() ?? []).map(([name, v]): [string, Tensor] => [`${EMA_PREFIX}/${name}`, v]),
     ...[...generatorState.slots].map(([name, t]): [string, Tensor] => [`generatorOptimizer/${name}`, t]),
     ...[...discriminatorState.slots].map(([name, t]): [string, Tensor] => [`discriminatorOptimizer/${name}`, t]),
   ];
@@ -155,10 +161,14 @@ export function restoreCheckpoint(
 ): void {
   checkFormat(manifest);
   if (data.byteLength % Float32Array.BYTES_PER_ELEMENT !== 0) throw new CheckpointError("checkpoint data is truncated");
-  for (const [prefix, network] of [
+  // A checkpoint written without an EMA generator (generatorEma was 0) gives a GAN that keeps one G's weights.
+  const hasEma = manifest.tensors.some((entry) => entry.name.startsWith(`${EMA_PREFIX}/`));
+  const networks: Array<[string, Network]> = [
     ["generator", gan.generator],
     ["discriminator", gan.discriminator],
-  ] as const) {
+  ];
+  if (gan.generatorEma && hasEma) networks.push([EMA_PREFIX, gan.generatorEma]);
+  for (const [prefix, network] of networks) {
     for (const [name, variable] of network.namedVariables()) {
       const values = checkpointValues(manifest, data, `${prefix}/${name}`);
       if (values.length !== variable.size) {
@@ -169,6 +179,7 @@ export function restoreCheckpoint(
       tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
     }
   }
+  if (gan.generatorEma && !hasEma) copyVariables(gan.generatorEma, gan.generator);
   if (!options.weightsOnly) {
     restoreOptimizer(gan.generatorOptimizer, "generatorOptimizer", manifest.optimizerSteps.generator, manifest, data);
     restoreOptimizer(

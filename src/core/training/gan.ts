@@ -5,11 +5,13 @@
  * `assembleGan` is the one way to put a GAN together from parts (createGan, the theory experiments' GANs with a
  * hand-made generator, the lab's retuned optimizers); `withParts` is a GAN that shares another's parts but a few.
  * Either way the objective follows `config.loss`, so a GAN never carries a loss its config does not name.
+ * With `config.generatorEma` > 0 a GAN also keeps an EMA generator (ema.ts), which draws its samples.
  */
 import type { Config } from "../config.js";
 import { generatorLoss, type GeneratorLoss } from "../losses/index.js";
 import { buildNetworks } from "../models/index.js";
 import type { Network } from "../models/network.js";
+import { createEmaGenerator } from "./ema.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 
 export interface Gan {
@@ -18,6 +20,8 @@ export interface Gan {
   readonly dataShape: number[];
   readonly generator: Network;
   readonly discriminator: Network;
+  /** The moving average of G's weights (ema.ts), or null when `config.generatorEma` is 0; no optimizer sees it. */
+  readonly generatorEma: Network | null;
   /** Updates only `generator.parameters`. */
   readonly generatorOptimizer: Optimizer;
   /** Updates only `discriminator.parameters`. */
@@ -33,6 +37,8 @@ export interface GanParts {
   dataShape: readonly number[];
   generator: Network;
   discriminator: Network;
+  /** The EMA generator; default none (createGan makes one when the config asks for it). */
+  generatorEma?: Network | null;
   generatorOptimizer?: Optimizer;
   discriminatorOptimizer?: Optimizer;
   /** Completed Algorithm-1 iterations; default 0 (a new GAN). */
@@ -47,6 +53,7 @@ export function assembleGan(parts: GanParts): Gan {
     dataShape: [...parts.dataShape],
     generator,
     discriminator,
+    generatorEma: parts.generatorEma ?? null,
     generatorOptimizer:
       parts.generatorOptimizer ??
       createOptimizer(config, generator.parameters, generator.parameterNames, config.generatorLearningRate),
@@ -68,15 +75,29 @@ export function withParts(gan: Gan, changes: Partial<GanParts>): Gan {
     dataShape: changes.dataShape ?? gan.dataShape,
     generator: changes.generator ?? gan.generator,
     discriminator: changes.discriminator ?? gan.discriminator,
+    generatorEma: changes.generatorEma !== undefined ? changes.generatorEma : gan.generatorEma,
     generatorOptimizer: changes.generatorOptimizer ?? gan.generatorOptimizer,
     discriminatorOptimizer: changes.discriminatorOptimizer ?? gan.discriminatorOptimizer,
     step: changes.step ?? gan.step,
   });
 }
 
-/** A new GAN: the config's networks for data of `dataShape`, the config's optimizers, step 0. */
+/**
+ * A new GAN: the config's networks for data of `dataShape`, the config's optimizers, step 0, and with
+ * `config.generatorEma` > 0 an EMA generator starting at G's initial weights.
+ */
 export function createGan(config: Config, dataShape: number[]): Gan {
-  return assembleGan({ config, dataShape, ...buildNetworks(config, dataShape) });
+  const networks = buildNetworks(config, dataShape);
+  const generatorEma = config.generatorEma > 0 ? createEmaGenerator(config, dataShape, networks.generator) : null;
+  return assembleGan({ config, dataShape, ...networks, generatorEma });
+}
+
+/**
+ * The generator that draws a GAN's samples (grids, `tsgan sample`, `tsgan eval`, the run viewer): the EMA
+ * generator when the GAN keeps one, unless `raw` asks for G itself.
+ */
+export function samplingGenerator(gan: Gan, raw = false): Network {
+  return raw || !gan.generatorEma ? gan.generator : gan.generatorEma;
 }
 
 export function disposeGan(gan: Gan): void {
@@ -84,4 +105,5 @@ export function disposeGan(gan: Gan): void {
   gan.discriminatorOptimizer.dispose();
   gan.generator.dispose();
   gan.discriminator.dispose();
+  gan.generatorEma?.dispose();
 }

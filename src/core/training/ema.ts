@@ -1,0 +1,63 @@
+/**
+ * An exponential moving average of G's weights: the generator that draws samples when `generatorEma` = β > 0.
+ *
+ * Karras, Aila, Laine & Lehtinen 2018 ("Progressive Growing of GANs", §A.1) sample from "a moving average of the
+ * generator weights" with decay 0.999; Yazıcı, Foo, Winkler, Yap, Piliouras & Chandrasekhar 2019 ("The Unusual
+ * Effectiveness of Averaging in GAN Training") show that the exponential average improves FID and Inception score
+ * across losses and architectures, because G's iterates cycle around an equilibrium that their average is nearer to.
+ * After every G step:
+ *
+ *   θ_ema ← β · θ_ema + (1 − β) · θ          (θ: G's trainable weights; θ_ema starts at G's initial θ)
+ *
+ * so after n steps θ_ema = βⁿ θ₀ + (1 − β) Σ_{t=1..n} β^{n−t} θ_t.
+ *
+ * The EMA generator is a second network of G's architecture that no optimizer ever sees: it changes only here.
+ * Its non-trainable statistics are copied from G after every update, as StyleGAN2-ADA's training loop copies
+ * G's buffers into G_ema (Karras et al. 2020, training/training_loop.py): BatchNorm's running mean and variance,
+ * and spectral normalization's ũ, ṽ, which must stay unit singular-vector estimates — an average of unit vectors
+ * is not one, and the EMA network, never trained, would never renormalise them.
+ */
+import type { Config } from "../config.js";
+import { tf, type Tensor } from "../engine/tf.js";
+import { buildGenerator } from "../models/index.js";
+import type { Network } from "../models/network.js";
+
+/** A new EMA generator for `generator`: G's architecture (from the config) holding G's current values. */
+export function createEmaGenerator(config: Config, dataShape: number[], generator: Network): Network {
+  const ema = buildGenerator(config, dataShape);
+  copyVariables(ema, generator);
+  return ema;
+}
+
+/**
+ * A copy of `value` in a buffer of its own. `assign(value)` alone would share the buffer (TF.js hands the data over
+ * by reference), and an engine that updates a variable in place would then move both networks at once.
+ */
+function ownCopy(value: Tensor): Tensor {
+  return tf.mul(value, 1); // × 1 keeps every bit, −0 and NaN included
+}
+
+/** Sets every variable of `target` (weights and statistics) to `source`'s value; same architecture required. */
+export function copyVariables(target: Network, source: Network): void {
+  const values = new Map(source.namedVariables());
+  tf.tidy(() => {
+    for (const [name, variable] of target.namedVariables()) {
+      const value = values.get(name);
+      if (!value) throw new Error(`${source.name} has no variable ${name}`);
+      variable.assign(ownCopy(value));
+    }
+  });
+}
+
+/** One EMA update after a G step: θ_ema ← β·θ_ema + (1 − β)·θ for weights; statistics copied (file comment). */
+export function updateEma(ema: Network, generator: Network, decay: number): void {
+  tf.tidy(() => {
+    for (const [name, average] of ema.store.trainable) {
+      const current = generator.store.trainable.get(name)!;
+      average.assign(tf.add(tf.mul(average, decay), tf.mul(current, 1 - decay)));
+    }
+    for (const [name, statistic] of ema.store.statistics) {
+      statistic.assign(ownCopy(generator.store.statistics.get(name)!));
+    }
+  });
+}
