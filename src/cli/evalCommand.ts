@@ -83,6 +83,7 @@ export function evalCommand(): Command {
     .option("--metrics <names>", `comma-separated metrics (default: all that apply): ${metricHelp}`, metricList)
     .option("--samples <n>", "generated samples (default: 10000 for images, 2500 for toys)", positiveInteger)
     .option("--seed <n>", "seed of the evaluation noise (default: the run's seed)", nonNegativeInteger)
+    .option("--raw-generator", "evaluate G itself, not the EMA of its weights (runs with --generator-ema)")
     .addOption(choiceOption("--backend <name>", "engine (default: the run's)", NODE_BACKEND_NAMES))
     .action(
       async (options: {
@@ -91,6 +92,7 @@ export function evalCommand(): Command {
         metrics?: MetricName[];
         samples?: number;
         seed?: number;
+        rawGenerator?: boolean;
         backend?: BackendName;
       }) => {
         const progress = createEvaluationProgress();
@@ -98,7 +100,9 @@ export function evalCommand(): Command {
           ...options,
           onProgress: (event) => progress.update(event),
         }).finally(() => progress.stop());
-        console.log(`${report.dataset}, ${report.checkpoint}, ${report.metrics[computed[0]!]?.samples} samples`);
+        const entry = report.metrics[computed[0]!];
+        const which = entry?.generator === "ema" ? ", EMA generator" : "";
+        console.log(`${report.dataset}, ${report.checkpoint}, ${entry?.samples} samples${which}`);
         console.log(formatEvaluationTable(report, computed));
         console.error(`tsgan: wrote ${path}`);
       },

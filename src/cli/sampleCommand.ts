@@ -1,6 +1,7 @@
 /**
  * `tsgan sample`: new samples from a run's checkpoint — a PNG grid for images, an SVG plot for toys.
- * G runs in inference mode with noise from the prior it was trained with.
+ * G runs in inference mode with noise from the prior it was trained with; a run with `generatorEma` samples from its
+ * EMA generator unless --raw-generator is given.
  */
 import { extname, join } from "node:path";
 import { Command } from "commander";
@@ -28,6 +29,7 @@ export function sampleCommand(): Command {
       "--out <file>",
       "output file: .png for images, .svg for toys (default: <run>/samples/sample_<step>.png|svg)",
     )
+    .option("--raw-generator", "sample from G itself, not the EMA of its weights (runs with --generator-ema)", false)
     .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
     .action(
       async (options: {
@@ -36,6 +38,7 @@ export function sampleCommand(): Command {
         count: number;
         seed?: number;
         out?: string;
+        rawGenerator: boolean;
         backend: BackendName;
       }) => {
         const run = await RunDirectory.open(options.run);
@@ -51,9 +54,13 @@ export function sampleCommand(): Command {
         try {
           const seed = options.seed ?? Math.floor(Math.random() * MAX_RANDOM_SEED);
           const noise = sampleNoise(config, options.count, Rng.derive(seed, "sample"));
-          await writeSamplePicture(gan, dataset, noise, out, `${config.dataset}, step ${manifest.step}, seed ${seed}`);
+          const which = gan.generatorEma && !options.rawGenerator ? "EMA generator" : "generator";
+          const title = `${config.dataset}, step ${manifest.step}, seed ${seed}, ${which}`;
+          await writeSamplePicture(gan, dataset, noise, out, title, { rawGenerator: options.rawGenerator });
           noise.dispose();
-          console.error(`tsgan: wrote ${options.count} samples from step ${manifest.step} (seed ${seed}) to ${out}`);
+          console.error(
+            `tsgan: wrote ${options.count} samples of the ${which} from step ${manifest.step} (seed ${seed}) to ${out}`,
+          );
         } finally {
           disposeGan(gan);
         }

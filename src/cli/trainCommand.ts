@@ -50,6 +50,8 @@ const FLAGS: Array<{
   { flag: "--sample-every", key: "sampleEvery", argument: "<n>", parse: anyInteger },
   { flag: "--checkpoint-every", key: "checkpointEvery", argument: "<n>", parse: anyInteger },
   { flag: "--log-every", key: "logEvery", argument: "<n>", parse: anyInteger },
+  { flag: "--spectral-norm", key: "spectralNorm", argument: "<networks>" },
+  { flag: "--generator-ema", key: "generatorEma", argument: "<beta>", parse: finiteNumber },
   { flag: "--eval-every", key: "evalEvery", argument: "<n>", parse: anyInteger },
   { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: commaList },
   { flag: "--backend", key: "backend", argument: "<name>", choices: NODE_BACKEND_NAMES },

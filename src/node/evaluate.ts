@@ -1,6 +1,6 @@
 /**
  * `evaluateRun(options)`: everything `tsgan eval` does, as a library call. Loads a run's checkpoint, generates N
- * samples with G in inference mode, computes the requested metrics (default: every metric that applies to the
+ * samples with G in inference mode (the EMA generator when the run keeps one, unless `rawGenerator`), computes the requested metrics (default: every metric that applies to the
  * dataset), and writes them to `<run>/eval/<checkpoint>.json` atomically, merged with metrics computed earlier for
  * the same checkpoint.
  *
@@ -66,6 +66,8 @@ export interface EvaluateRunOptions {
   samples?: number;
   /** Seed of the evaluation's noise and fresh real samples (default: the run's seed). */
   seed?: number;
+  /** Evaluate G itself even when the run keeps an EMA generator (default: the EMA generator when present). */
+  rawGenerator?: boolean;
   /** TF.js backend (default: the run's config.backend). */
   backend?: BackendName;
   /** A classifier to use instead of our committed one (tests, or another dataset's). */
@@ -83,6 +85,8 @@ export interface MetricEntry<Name extends MetricName = MetricName> {
   samples: number;
   /** The evaluation seed. */
   seed: number;
+  /** Which generator drew the samples: G itself, or the EMA of its weights (absent in reports before EMA existed). */
+  generator?: "raw" | "ema";
   /** Wall-clock seconds for this metric (its share of shared work such as classifier features excluded). */
   seconds: number;
   computedAt: string;
@@ -137,6 +141,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
       names,
       samples: sampleCount,
       seed,
+      rawGenerator: options.rawGenerator ?? false,
       classifier: options.classifier,
       onProgress: progress,
     });
@@ -177,6 +182,8 @@ export interface EvaluateGanOptions {
   samples: number;
   /** Seed of the noise and of fresh real samples. */
   seed: number;
+  /** Sample from G itself even when the GAN keeps an EMA generator (default: the EMA generator when present). */
+  rawGenerator?: boolean;
   classifier?: ImageClassifier | undefined;
   onProgress?: (progress: EvaluationProgress) => void;
 }
@@ -186,7 +193,9 @@ export async function evaluateGan(options: EvaluateGanOptions): Promise<Evaluati
   const { gan, names, samples, seed } = options;
   const progress = options.onProgress ?? (() => {});
   const computed: Partial<Record<MetricName, MetricEntry>> = {};
-  const generated = await generateSamples(gan, samples, seed, progress);
+  const rawGenerator = options.rawGenerator ?? false;
+  const generator = gan.generatorEma && !rawGenerator ? "ema" : "raw";
+  const generated = await generateSamples(gan, samples, seed, rawGenerator, progress);
   const evaluation = metricContext(gan, generated, seed, options.classifier, progress);
   try {
     for (const [index, name] of names.entries()) {
@@ -196,7 +205,7 @@ export async function evaluateGan(options: EvaluateGanOptions): Promise<Evaluati
       if (evaluation.context.toy) progress({ phase: name, done: 0, total: 1 });
       const result = (await metricByName(name).compute(evaluation.context)) as MetricResults[MetricName];
       const seconds = elapsed(started) - (evaluation.sharedSeconds() - sharedBefore);
-      computed[name] = { result, samples, seed, seconds, computedAt: new Date().toISOString() };
+      computed[name] = { result, samples, seed, generator, seconds, computedAt: new Date().toISOString() };
       if (evaluation.context.toy) progress({ phase: name, done: 1, total: 1 });
       if (index < names.length - 1) await yieldToEventLoop();
     }
@@ -247,11 +256,12 @@ export function chooseMetrics(requested: readonly string[] | undefined, context:
   return names;
 }
 
-/** N samples G(z), z from the training prior, G in inference mode, in chunks: [count, ...dataShape]. */
+/** N samples G(z), z from the training prior, G (or its EMA) in inference mode, in chunks: [count, ...dataShape]. */
 async function generateSamples(
   gan: Gan,
   count: number,
   seed: number,
+  rawGenerator: boolean,
   progress: (progress: EvaluationProgress) => void,
 ): Promise<Float32Array> {
   const size = gan.dataShape.reduce((a, b) => a * b, 1);
@@ -259,7 +269,7 @@ async function generateSamples(
   for (let start = 0, chunk = 0; start < count; start += GENERATION_CHUNK, chunk++) {
     const rows = Math.min(GENERATION_CHUNK, count - start);
     const noise = sampleNoise(gan.config, rows, Rng.derive(seed, "eval/noise", chunk));
-    samples.set(generate(gan, noise), start * size);
+    samples.set(generate(gan, noise, { rawGenerator }), start * size);
     noise.dispose();
     progress({ phase: "generating samples", done: start + rows, total: count });
     await yieldToEventLoop();

@@ -51,6 +51,8 @@ describe("tsgan CLI", () => {
       "--checkpoint-every",
       "--backend",
       "--config",
+      "--spectral-norm",
+      "--generator-ema",
     ]) {
       expect(result.stdout, flag).toContain(flag);
     }
@@ -113,6 +115,27 @@ describe("tsgan CLI", () => {
     expect(readFileSync(again).equals(readFileSync(grid))).toBe(true); // same seed, same samples
     expectOneLineError(tsgan("sample", "--run", out, "--checkpoint", "7"), /no checkpoint at step 7/);
     expectOneLineError(tsgan("sample", "--run", scratch), /not a run directory/);
+  });
+
+  it("--generator-ema trains an EMA generator that sample draws from; --raw-generator draws from G itself", () => {
+    const out = join(scratch, "ema");
+    const trained = tsgan(
+      "train",
+      ...["--dataset", "ring-2d", "--arch", "mlp", "--steps", "3", "--sample-every", "0", "--backend", "cpu"],
+      ...["--generator-ema", "0.5", "--spectral-norm", "discriminator", "--out", out],
+    );
+    expect(trained.status, trained.stderr).toBe(0);
+    const [ema, raw] = [join(scratch, "ema.svg"), join(scratch, "raw.svg")];
+    const fromEma = tsgan("sample", "--run", out, "--seed", "3", "--out", ema);
+    expect(fromEma.status, fromEma.stderr).toBe(0);
+    expect(fromEma.stderr).toContain("of the EMA generator");
+    const fromG = tsgan("sample", "--run", out, "--seed", "3", "--raw-generator", "--out", raw);
+    expect(fromG.status, fromG.stderr).toBe(0);
+    expect(fromG.stderr).toContain("of the generator");
+    // The plots differ in their points, not only in the title that names the generator.
+    const points = (path: string) => readFileSync(path, "utf8").replace(/, (EMA )?generator/g, "");
+    expect(points(raw)).not.toBe(points(ema));
+    expectOneLineError(tsgan("train", "--spectral-norm", "generator"), /spectral-norm/);
   });
 
   it("Ctrl-C finishes the step, writes a checkpoint and exits cleanly; --resume continues", async () => {

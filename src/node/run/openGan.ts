@@ -2,6 +2,8 @@
  * `openGan(run, { checkpoint })`: the one way Node rebuilds a GAN from a run directory — `tsgan sample`, `tsgan eval`
  * and `tsgan train --resume` all call it. It reads the checkpoint, selects the backend, and hands the bytes to the
  * core's `restoreGan` (src/core/training/checkpoint.ts), which the lab's run viewer calls on bytes fetched over HTTP.
+ * The GAN comes back whole: with its EMA generator when the run keeps one (which generator samples is the caller's
+ * choice, `samplingGenerator`) and with spectral normalization's ũ, ṽ.
  *
  *   const { gan, manifest } = await openGan("runs/ring", { weightsOnly: true });
  *   try { ... } finally { disposeGan(gan); }

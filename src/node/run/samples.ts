@@ -1,6 +1,7 @@
 /**
  * Pictures of a generator: an image grid (PNG) for image data, real-vs-generated plots (SVG) for toy data.
  * G runs in inference mode (BatchNorm with running statistics, no dropout), from the prior it was trained with.
+ * The generator is the EMA one when the run keeps it (samplingGenerator), unless `rawGenerator` asks for G itself.
  */
 import type { Dataset } from "../../core/data/dataset.js";
 import { PIXEL_RANGES } from "../../core/data/dataset.js";
@@ -9,7 +10,7 @@ import { Rng } from "../../core/engine/random.js";
 import { tf, type Tensor } from "../../core/engine/tf.js";
 import { infer } from "../../core/models/network.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../core/models/index.js";
-import type { Gan } from "../../core/training/gan.js";
+import { samplingGenerator, type Gan } from "../../core/training/gan.js";
 import { writeFileAtomic } from "../visual/files.js";
 import { histogram1dSvg, scatter2dSvg } from "../visual/plots.js";
 import { writeImageGrid } from "../visual/png.js";
@@ -20,9 +21,15 @@ const CURVE_POINTS = 200;
 /** Sample grids draw each pixel as 2×2 so 28×28 digits are legible at a glance. */
 const GRID_UPSCALE = 2;
 
+/** Which generator draws: by default the EMA generator when the run keeps one. */
+export interface GeneratorChoice {
+  /** Sample from G itself even when the run keeps an EMA generator (`--raw-generator`). */
+  rawGenerator?: boolean;
+}
+
 /** Generates G(z) for the given noise [count, latentDim] → values [count, ...dataShape]. */
-export function generate(gan: Gan, noise: Tensor): Float32Array {
-  const output = infer(gan.generator, noise);
+export function generate(gan: Gan, noise: Tensor, choice: GeneratorChoice = {}): Float32Array {
+  const output = infer(samplingGenerator(gan, choice.rawGenerator), noise);
   const values = output.dataSync() as Float32Array;
   output.dispose();
   return values;
@@ -35,8 +42,9 @@ export async function writeSamplePicture(
   noise: Tensor,
   path: string,
   title: string,
+  choice: GeneratorChoice = {},
 ): Promise<string> {
-  const values = generate(gan, noise);
+  const values = generate(gan, noise, choice);
   const count = noise.shape[0]!;
   if (dataset.kind === "images") {
     const range = PIXEL_RANGES[pixelRangeFor(resolveOutputActivation(gan.config, true))];

@@ -51,6 +51,15 @@ const gridsPanel = element(
 const checkpointSelect = element("select", { id: "checkpoint" });
 const seedInput = element("input", { id: "seed", type: "text", inputmode: "numeric", style: "width: 90px" });
 const generateButton = element("button", { id: "generate", class: "primary", text: "generate" });
+/** Runs with --generator-ema sample from the EMA generator; this shows G itself (`tsgan sample --raw-generator`). */
+const rawGeneratorBox = element("input", { id: "raw-generator", type: "checkbox" });
+const rawGeneratorLabel = element(
+  "label",
+  { title: "sample from G itself, not the EMA of its weights" },
+  rawGeneratorBox,
+  " raw G (not its EMA)",
+);
+rawGeneratorLabel.hidden = true;
 const generatedCanvas = element("canvas", { id: "generated", class: "grid" });
 const generatedNote = element("p", { class: "note", id: "generated-note" });
 const samplesPanel = element(
@@ -65,6 +74,7 @@ const samplesPanel = element(
     element("span", { text: "seed" }),
     seedInput,
     generateButton,
+    rawGeneratorLabel,
   ),
   generatedCanvas,
   generatedNote,
@@ -101,7 +111,7 @@ chartGrid.append(...charts.map((chart) => chart.canvas));
 const sampler = new Worker(new URL("../worker/sampler.ts", import.meta.url), { type: "module" });
 const sendSampler = (message: ToSampler) => sampler.postMessage(message);
 const explorer = new LatentExplorer(
-  (z, count) => sendSampler({ type: "decode", z, count }),
+  (z, count) => sendSampler({ type: "decode", z, count, raw: rawGeneratorBox.checked }),
   state.interpolation,
   (t) => {
     state.interpolation = t;
@@ -236,7 +246,8 @@ function generate(): void {
   seedInput.classList.remove("invalid");
   state.sampleSeed = seed;
   saveState();
-  sendSampler({ type: "generate", seed, count: generator?.range === null ? GENERATED_POINTS : GENERATED_IMAGES });
+  const count = generator?.range === null ? GENERATED_POINTS : GENERATED_IMAGES;
+  sendSampler({ type: "generate", seed, count, raw: rawGeneratorBox.checked });
 }
 
 sampler.addEventListener("message", (event: MessageEvent<FromSampler>) => {
@@ -244,6 +255,7 @@ sampler.addEventListener("message", (event: MessageEvent<FromSampler>) => {
   if (message.type === "loaded") {
     generator = message.generator;
     status.textContent = `sampling backend: ${generator.backend}`;
+    rawGeneratorLabel.hidden = !generator.hasEma;
     generate();
   } else if (message.type === "samples" && generator) {
     if (message.purpose === "decode") {
@@ -262,7 +274,10 @@ sampler.addEventListener("message", (event: MessageEvent<FromSampler>) => {
       drawPoints(generatedCanvas, message.values, generator.dataShape[0]!);
     }
     generatedCanvas.dataset.seed = String(state.sampleSeed);
-    generatedNote.textContent = `${message.count} new samples from checkpoint step ${generator.step}, seed ${state.sampleSeed} — the same as  tsgan sample --run … --checkpoint ${generator.step} --seed ${state.sampleSeed}`;
+    const raw = generator.hasEma && rawGeneratorBox.checked;
+    const which = generator.hasEma ? (raw ? " (raw G)" : " (EMA generator)") : "";
+    const flag = raw ? " --raw-generator" : "";
+    generatedNote.textContent = `${message.count} new samples from checkpoint step ${generator.step}${which}, seed ${state.sampleSeed} — the same as  tsgan sample --run … --checkpoint ${generator.step} --seed ${state.sampleSeed}${flag}`;
     const dimension = generator.latentDim;
     explorer.reset(generator, message.z.subarray(0, dimension), message.z.subarray(dimension, 2 * dimension));
   } else if (message.type === "error") {
@@ -273,6 +288,7 @@ sampler.addEventListener("message", (event: MessageEvent<FromSampler>) => {
 timeline.addEventListener("input", () => showSample(Number(timeline.value)));
 checkpointSelect.addEventListener("change", loadCheckpoint);
 generateButton.addEventListener("click", generate);
+rawGeneratorBox.addEventListener("change", generate);
 seedInput.addEventListener("change", generate);
 refreshButton.addEventListener("click", async () => {
   await loadRunList();

@@ -154,10 +154,10 @@ export type FromWorker =
 export type ToSampler =
   /** Loads G from `runUrl`checkpoints/step_N/ (manifest.json + tensors.bin). */
   | { type: "load"; runUrl: string; step: number }
-  /** `count` samples from noise drawn as `tsgan sample --seed` draws it. */
-  | { type: "generate"; seed: number; count: number }
-  /** G(z) for given z [count, latentDim]. */
-  | { type: "decode"; z: Float32Array; count: number };
+  /** `count` samples from noise drawn as `tsgan sample --seed` draws it; `raw`: G itself, not its EMA. */
+  | { type: "generate"; seed: number; count: number; raw: boolean }
+  /** G(z) for given z [count, latentDim]; `raw` as for generate. */
+  | { type: "decode"; z: Float32Array; count: number; raw: boolean };
 
 export interface LoadedGenerator {
   step: number;
@@ -168,6 +168,8 @@ export interface LoadedGenerator {
   /** Pixel range for images; null for toys. */
   range: [number, number] | null;
   backend: string;
+  /** Whether the run keeps an EMA generator (generatorEma > 0), which draws unless `raw` is asked for. */
+  hasEma: boolean;
 }
 
 export type FromSampler =

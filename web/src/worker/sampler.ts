@@ -1,7 +1,8 @@
 /**
  * The run viewer's worker: loads G from a CLI checkpoint (checkpoints/step_N/manifest.json + tensors.bin, rebuilt by
  * the core's restoreGan, weights only — what `tsgan sample` does through openGan) and generates in inference mode — from seeded noise drawn exactly as
- * `tsgan sample --seed` draws it, or from given z (the latent explorer).
+ * `tsgan sample --seed` draws it, or from given z (the latent explorer). A run with an EMA generator samples from it
+ * unless a message asks for the raw G (`tsgan sample --raw-generator`).
  */
 import { resolveConfig, type Config } from "../../../src/core/config.js";
 import { PIXEL_RANGES } from "../../../src/core/data/dataset.js";
@@ -9,7 +10,7 @@ import { Rng } from "../../../src/core/engine/random.js";
 import { tf } from "../../../src/core/engine/tf.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
 import { restoreGan, type CheckpointManifest } from "../../../src/core/training/checkpoint.js";
-import { disposeGan, type Gan } from "../../../src/core/training/gan.js";
+import { disposeGan, samplingGenerator, type Gan } from "../../../src/core/training/gan.js";
 import { noiseValues } from "../../../src/core/training/noise.js";
 import { selectBrowserBackend } from "./backend.js";
 import type { FromSampler, ToSampler } from "./protocol.js";
@@ -28,12 +29,12 @@ async function fetchChecked(url: string): Promise<Response> {
   return response;
 }
 
-/** G(z) in inference mode, as a flat array [count, ...dataShape]. */
-function decode(z: Float32Array, count: number): Float32Array {
+/** G(z) (or its EMA's, unless `raw`) in inference mode, as a flat array [count, ...dataShape]. */
+function decode(z: Float32Array, count: number, raw: boolean): Float32Array {
   const current = gan!;
   return tf.tidy(() => {
     const noise = tf.tensor2d(z, [count, current.config.latentDim]);
-    return current.generator.apply(noise, { training: false }).dataSync() as Float32Array;
+    return samplingGenerator(current, raw).apply(noise, { training: false }).dataSync() as Float32Array;
   });
 }
 
@@ -60,6 +61,7 @@ async function handle(message: ToSampler): Promise<void> {
         dataShape: manifest.dataShape,
         range: range ? [range.low, range.high] : null,
         backend: backend.name,
+        hasEma: gan.generatorEma !== null,
       },
     });
     return;
@@ -71,7 +73,7 @@ async function handle(message: ToSampler): Promise<void> {
     scope.postMessage({
       type: "samples",
       purpose: "generate",
-      values: decode(z, message.count),
+      values: decode(z, message.count, message.raw),
       z,
       count: message.count,
     });
@@ -79,7 +81,7 @@ async function handle(message: ToSampler): Promise<void> {
     scope.postMessage({
       type: "samples",
       purpose: "decode",
-      values: decode(message.z, message.count),
+      values: decode(message.z, message.count, message.raw),
       z: message.z,
       count: message.count,
     });
