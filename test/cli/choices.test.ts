@@ -17,6 +17,7 @@ import {
   NODE_BACKEND_NAMES,
   OPTIMIZER_NAMES,
   PRIOR_NAMES,
+  SPECTRAL_NORM_NAMES,
   TOY_DATASET_NAMES,
   configChoices,
   resolveConfig,
@@ -34,6 +35,7 @@ const CHOICE_FLAGS: ReadonlyArray<{ key: keyof Config; flag: string; values: rea
   { key: "optimizer", flag: "--optimizer", values: OPTIMIZER_NAMES },
   { key: "generatorOutput", flag: "--generator-output", values: GENERATOR_OUTPUT_NAMES },
   { key: "backend", flag: "--backend", values: NODE_BACKEND_NAMES },
+  { key: "spectralNorm", flag: "--spectral-norm", values: SPECTRAL_NORM_NAMES },
 ];
 
 /** The error commander prints for `tsgan train <args>`, without running anything. */
