@@ -30,11 +30,14 @@ export interface MemoryEstimate {
 /** The memory one training run of `config` on data of `dataShape` needs; see the file comment. */
 export function estimateTrainingMemory(config: Config, dataShape: number[]): MemoryEstimate {
   const { generator, discriminator } = ParameterStore.plan(() => buildNetworks(config, dataShape));
+  const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
   let scalars = 0;
   for (const spec of [...generator.store.specs, ...discriminator.store.specs]) {
-    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const size = sizeOf(spec.shape);
     scalars += spec.trainable ? size * (COPIES_PER_WEIGHT + OPTIMIZER_SLOTS[config.optimizer]) : size;
   }
+  // The EMA generator (--generator-ema) is one more copy of G's variables, never trained.
+  if (config.generatorEma > 0) for (const spec of generator.store.specs) scalars += sizeOf(spec.shape);
   const perExample = generator.activationSize() + DISCRIMINATOR_PASSES * discriminator.activationSize();
   const parameterBytes = scalars * FLOAT32_BYTES;
   const activationBytes = config.batchSize * perExample * COPIES_PER_ACTIVATION * FLOAT32_BYTES;

@@ -34,6 +34,17 @@ describe("the memory estimate", () => {
     }
   });
 
+  it("counts the EMA generator as one more copy of G's variables", () => {
+    const plain = estimateTrainingMemory(resolveConfig({}), MNIST_SHAPE);
+    const withEma = estimateTrainingMemory(resolveConfig({ generatorEma: 0.999 }), MNIST_SHAPE);
+    const generator = ParameterStore.plan(() => buildNetworks(resolveConfig({}), MNIST_SHAPE)).generator;
+    const generatorScalars = generator.store.specs.reduce(
+      (total, spec) => total + spec.shape.reduce((a, b) => a * b, 1),
+      0,
+    );
+    expect(withEma.parameterBytes - plain.parameterBytes).toBe(4 * generatorScalars);
+  });
+
   it("grows with the batch through activations only", () => {
     const small = estimateTrainingMemory(resolveConfig({ batchSize: 64 }), MNIST_SHAPE);
     const large = estimateTrainingMemory(resolveConfig({ batchSize: 128 }), MNIST_SHAPE);
