@@ -1,13 +1,13 @@
 /**
- * A GAN under training: both networks, each with its own optimizer bound to its own variables, the generator's
- * objective, and the number of Algorithm-1 iterations done.
+ * A GAN under training: both networks, each with its own optimizer bound to its own variables, the adversarial
+ * objective (D's and G's losses), and the number of Algorithm-1 iterations done.
  *
  * `assembleGan` is the one way to put a GAN together from parts (createGan, the theory experiments' GANs with a
  * hand-made generator, the lab's retuned optimizers); `withParts` is a GAN that shares another's parts but a few.
  * Either way the objective follows `config.loss`, so a GAN never carries a loss its config does not name.
  */
 import type { Config } from "../config.js";
-import { generatorLoss, type GeneratorLoss } from "../losses/index.js";
+import { ganLoss, type GanLoss } from "../losses/index.js";
 import { buildNetworks } from "../models/index.js";
 import type { Network } from "../models/network.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
@@ -22,7 +22,8 @@ export interface Gan {
   readonly generatorOptimizer: Optimizer;
   /** Updates only `discriminator.parameters`. */
   readonly discriminatorOptimizer: Optimizer;
-  readonly generatorLoss: GeneratorLoss;
+  /** D's and G's objectives: `config.loss`'s. */
+  readonly loss: GanLoss;
   /** Completed iterations of Algorithm 1 (k D-steps + one G-step each). */
   step: number;
 }
@@ -53,7 +54,7 @@ export function assembleGan(parts: GanParts): Gan {
     discriminatorOptimizer:
       parts.discriminatorOptimizer ??
       createOptimizer(config, discriminator.parameters, discriminator.parameterNames, config.discriminatorLearningRate),
-    generatorLoss: generatorLoss(config.loss),
+    loss: ganLoss(config.loss),
     step: parts.step ?? 0,
   };
 }
