@@ -34,6 +34,8 @@ const FLAGS: Array<{
   { flag: "--dataset", key: "dataset", argument: "<name>" },
   { flag: "--arch", key: "arch", argument: "<arch>" },
   { flag: "--loss", key: "loss", argument: "<loss>" },
+  { flag: "--label-smoothing", key: "labelSmoothing", argument: "<alpha>", parse: finiteNumber },
+  { flag: "--r1-gamma", key: "r1Gamma", argument: "<gamma>", parse: finiteNumber },
   { flag: "--discriminator-steps", key: "discriminatorSteps", argument: "<k>", parse: anyInteger },
   { flag: "--steps", key: "steps", argument: "<n>", parse: anyInteger },
   { flag: "--batch-size", key: "batchSize", argument: "<m>", parse: anyInteger },

@@ -34,8 +34,8 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 /** Network families (src/core/models): the paper's fully connected nets, or DCGAN's convolutional ones. */
 export const ARCHITECTURE_NAMES = ["mlp", "dcgan"] as const;
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
-/** Generator objectives, one file each in src/core/losses (its registry is keyed by these names). */
-export const LOSS_NAMES = ["non-saturating", "minimax"] as const;
+/** Adversarial objectives (D's and G's losses), one file each in src/core/losses (its registry is keyed by these). */
+export const LOSS_NAMES = ["non-saturating", "minimax", "least-squares", "hinge", "wasserstein-gp"] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 /**
  * Which networks' weight layers are spectrally normalised (Miyato et al. 2018; src/core/models/spectralNorm.ts):
@@ -43,6 +43,15 @@ export type LossName = (typeof LOSS_NAMES)[number];
  */
 export const SPECTRAL_NORM_NAMES = ["none", "discriminator", "both"] as const;
 export type SpectralNormName = (typeof SPECTRAL_NORM_NAMES)[number];
+/** The losses with real/fake targets for one-sided label smoothing: the binary cross-entropy ones. */
+export const LABEL_SMOOTHING_LOSSES = ["non-saturating", "minimax"] as const satisfies readonly LossName[];
+/** WGAN-GP's λ (Gulrajani et al. 2017, Algorithm 1: "λ = 10"; used for every experiment in the paper). */
+export const WASSERSTEIN_GP_PENALTY_WEIGHT = 10;
+/**
+ * k (D steps per G step) that a loss's paper prescribes, used when the config sets no discriminatorSteps:
+ * WGAN-GP's n_critic = 5 (Gulrajani et al. 2017, Algorithm 1). Other losses take the schema's default.
+ */
+export const LOSS_DISCRIMINATOR_STEPS: Readonly<Partial<Record<LossName, number>>> = { "wasserstein-gp": 5 };
 /** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
 export const PRIOR_NAMES = ["uniform", "normal"] as const;
 export type PriorName = (typeof PRIOR_NAMES)[number];
@@ -120,9 +129,23 @@ export const ConfigSchema = z
     dataset: why(z.string().min(1), "mnist", `what to learn: ${DATASET_HINT}`),
     arch: why(z.enum(ARCHITECTURE_NAMES), "dcgan", "the convolutional nets learn digits in the fewest steps"),
     loss: why(z.enum(LOSS_NAMES), "non-saturating", "the paper's advice: strong G gradients early"),
+    labelSmoothing: why(
+      probability,
+      0,
+      "one-sided: real targets 1 − α for D (Salimans et al. 2016 used α = 0.1); 0 = none, D* stays the paper's",
+    ),
+    r1Gamma: why(
+      z.number().nonnegative(),
+      0,
+      "γ of the R1 penalty γ/2·E[‖∇D(x)‖²] on real data (Mescheder et al. 2018 used 10); 0 = off",
+    ),
     steps: why(positiveInt, 2000, "training iterations of Algorithm 1 (each: k D-steps, one G-step)"),
     batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN"),
-    discriminatorSteps: why(positiveInt, 1, "k in Algorithm 1; the paper used k = 1, the least expensive option"),
+    discriminatorSteps: why(
+      positiveInt,
+      1,
+      "k in Algorithm 1; the paper used k = 1, the least expensive option (wasserstein-gp, when unset: 5, its paper's)",
+    ),
     pretrainDiscriminatorSteps: why(
       nonNegativeInt,
       0,
@@ -131,11 +154,15 @@ export const ConfigSchema = z
     latentDim: why(positiveInt, 100, "dimension of z, 100 as in the paper's successors and DCGAN"),
     prior: why(z.enum(PRIOR_NAMES), "normal", "DCGAN practice; the paper's uniform [-1, 1] is --prior uniform"),
     optimizer: why(z.enum(OPTIMIZER_NAMES), "adam", "Adam(β1 = 0.5) is the DCGAN recipe; sgd = the paper's momentum"),
-    generatorLearningRate: why(learningRate, 2e-4, "DCGAN's Adam rate"),
+    generatorLearningRate: why(
+      learningRate,
+      2e-4,
+      "DCGAN's Adam rate; separate from D's, which is TTUR (Heusel et al. 2017) when they differ",
+    ),
     discriminatorLearningRate: why(
       learningRate,
       2e-4,
-      "DCGAN's rate; seed 001's 1e-4 gave rougher digits at 1000 steps",
+      "DCGAN's rate; seed 001's 1e-4 gave rougher digits at 1000 steps; TTUR (Heusel et al. 2017): D's rate above G's",
     ),
     beta1: why(probability, 0.5, "DCGAN: 0.9 oscillates, 0.5 stabilises adversarial training"),
     beta2: why(probability, 0.999, "Adam's default"),
@@ -185,10 +212,13 @@ export type DcganConfig = Config["dcgan"];
 
 export { ConfigError };
 
-/** Validates and fills defaults; any problem becomes a one-line ConfigError naming the key. */
+/**
+ * Validates and fills defaults; any problem becomes a one-line ConfigError naming the key. A loss that prescribes
+ * its own k (LOSS_DISCRIMINATOR_STEPS) supplies discriminatorSteps when the input leaves it unset.
+ */
 export function resolveConfig(input: unknown): Config {
-  const result = ConfigSchema.safeParse(input);
-  if (result.success) return result.data;
+  const result = ConfigSchema.safeParse(withLossDefaults(input));
+  if (result.success) return checkLossOptions(result.data);
   const issue = result.error.issues[0]!;
   const where = issue.path.length ? issue.path.join(".") : "";
   if (issue.code === "unrecognized_keys") {
@@ -196,6 +226,32 @@ export function resolveConfig(input: unknown): Config {
     throw new ConfigError(`config: unknown key "${key}"`);
   }
   throw new ConfigError(`config: ${where || "value"}: ${issue.message}`);
+}
+
+/** The input with its loss's own default k filled in when discriminatorSteps is unset. */
+function withLossDefaults(input: unknown): unknown {
+  if (!isPlainObject(input) || input.discriminatorSteps !== undefined) return input;
+  const steps = LOSS_DISCRIMINATOR_STEPS[input.loss as LossName];
+  return steps === undefined ? input : { ...input, discriminatorSteps: steps };
+}
+
+/** Refuses loss options that mean nothing for the loss, or that the networks cannot honour. */
+function checkLossOptions(config: Config): Config {
+  const smoothable: readonly LossName[] = LABEL_SMOOTHING_LOSSES;
+  if (config.labelSmoothing > 0 && !smoothable.includes(config.loss)) {
+    throw new ConfigError(
+      `config: labelSmoothing: only the cross-entropy losses (${smoothable.join(", ")}) have real targets to smooth, ` +
+        `not ${config.loss}`,
+    );
+  }
+  const penalised = config.loss === "wasserstein-gp" || config.r1Gamma > 0;
+  if (penalised && config.arch === "dcgan" && config.dcgan.discriminatorBatchNorm) {
+    throw new ConfigError(
+      `config: ${config.r1Gamma > 0 ? "r1Gamma" : "wasserstein-gp"}'s gradient penalty needs per-sample gradients, ` +
+        "which BatchNorm in D mixes across the batch: set dcgan.discriminatorBatchNorm to false",
+    );
+  }
+  return config;
 }
 
 /** Deep-merges config layers (plain objects merge key by key; arrays and scalars replace). */

@@ -18,6 +18,7 @@ import { encodeCheckpoint } from "../core/training/checkpoint.js";
 import { Events } from "../core/training/events.js";
 import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
 import { CollapseMonitor } from "../core/training/collapse.js";
+import { ganLoss } from "../core/losses/index.js";
 import { SaturationWatchdog } from "../core/training/watchdog.js";
 import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
 import { loadDataset } from "./datasets.js";
@@ -176,10 +177,12 @@ async function trainInto(
 
   const evaluationMetrics = config.evalEvery > 0 ? trainingMetrics(config) : [];
   const collapse = new CollapseMonitor();
-  const saturation = new SaturationWatchdog({ loss: config.loss });
+  // Saturation is a probability threshold on D(x) and D(G(z)); a critic's raw scores have none (losses/types.ts).
+  const saturation =
+    ganLoss(config.loss).scoreMeaning === "probability" ? new SaturationWatchdog({ loss: config.loss }) : undefined;
   events.on("step", async (record) => {
     const warnings: string[] = [];
-    const saturationWarning = saturation.observe(record);
+    const saturationWarning = saturation?.observe(record);
     if (saturationWarning) warnings.push(saturationWarning.message);
     if (evaluationMetrics.length > 0 && record.step % config.evalEvery === 0) {
       const evaluation = await evaluateDuringTraining(gan, evaluationMetrics, record.step);

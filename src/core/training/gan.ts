@@ -1,6 +1,6 @@
 /**
- * A GAN under training: both networks, each with its own optimizer bound to its own variables, the generator's
- * objective, and the number of Algorithm-1 iterations done.
+ * A GAN under training: both networks, each with its own optimizer bound to its own variables, the adversarial
+ * objective (D's and G's losses), and the number of Algorithm-1 iterations done.
  *
  * `assembleGan` is the one way to put a GAN together from parts (createGan, the theory experiments' GANs with a
  * hand-made generator, the lab's retuned optimizers); `withParts` is a GAN that shares another's parts but a few.
@@ -8,7 +8,7 @@
  * With `config.generatorEma` > 0 a GAN also keeps an EMA generator (ema.ts), which draws its samples.
  */
 import type { Config } from "../config.js";
-import { generatorLoss, type GeneratorLoss } from "../losses/index.js";
+import { ganLoss, type GanLoss } from "../losses/index.js";
 import { buildNetworks } from "../models/index.js";
 import type { Network } from "../models/network.js";
 import { createEmaGenerator } from "./ema.js";
@@ -26,7 +26,8 @@ export interface Gan {
   readonly generatorOptimizer: Optimizer;
   /** Updates only `discriminator.parameters`. */
   readonly discriminatorOptimizer: Optimizer;
-  readonly generatorLoss: GeneratorLoss;
+  /** D's and G's objectives: `config.loss`'s. */
+  readonly loss: GanLoss;
   /** Completed iterations of Algorithm 1 (k D-steps + one G-step each). */
   step: number;
 }
@@ -60,7 +61,7 @@ export function assembleGan(parts: GanParts): Gan {
     discriminatorOptimizer:
       parts.discriminatorOptimizer ??
       createOptimizer(config, discriminator.parameters, discriminator.parameterNames, config.discriminatorLearningRate),
-    generatorLoss: generatorLoss(config.loss),
+    loss: ganLoss(config.loss),
     step: parts.step ?? 0,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { tf, type Scalar, type Tensor, type Variable } from "../engine/tf.js";
 import { hashSeed } from "../engine/random.js";
-import { discriminatorLoss } from "../losses/index.js";
+import { gradientPenalty, interpolationWeights, r1Penalty, type Critic } from "../losses/index.js";
 import type { Gan } from "./gan.js";
 
 /** Seeds for the dropout masks of one step (derive them from run seed, step and purpose). */
@@ -17,20 +17,23 @@ export interface StepSeeds {
 }
 
 export interface DiscriminatorStepMetrics {
-  /** −V(D, G) on this minibatch, before the update. */
+  /** D's loss on this minibatch before the update, penalties included (−V(D, G) for the cross-entropy losses). */
   loss: Scalar;
-  /** Mean D(x) over the real minibatch. */
+  /**
+   * Mean D(x) over the real minibatch: the loss's score (GanLoss.score): σ(logit) for the cross-entropy losses, the
+   * raw output for least-squares (a probability estimate in its 0-1 coding) and for the critics (hinge, wasserstein-gp).
+   */
   realScore: Scalar;
-  /** Mean D(G(z)) over the generated minibatch, before the update. */
+  /** Mean D(G(z)) over the generated minibatch, before the update (the same score). */
   fakeScore: Scalar;
   /** ‖∇_θd loss‖₂ over all of D's parameters. */
   gradientNorm: Scalar;
 }
 
 export interface GeneratorStepMetrics {
-  /** G's loss (minimax or non-saturating) before the update. */
+  /** G's loss (the config's) before the update. */
   loss: Scalar;
-  /** Mean D(G(z)) seen by the generator step, before G's update (after D's). */
+  /** Mean D(G(z)) seen by the generator step, before G's update (after D's); the loss's score. */
   fakeScore: Scalar;
   /** ‖∇_θg loss‖₂ over all of G's parameters. */
   gradientNorm: Scalar;
@@ -38,6 +41,8 @@ export interface GeneratorStepMetrics {
 
 /** Distinguishes the dropout masks of D's pass over generated samples from its pass over real ones. */
 const FAKE_PASS = "fake";
+/** Seeds the interpolation weights ε of the gradient penalty, and D's dropout masks on the interpolates. */
+const INTERPOLATION = "interpolation";
 
 /** Global L2 norm of a list of gradients. */
 export function globalNorm(gradients: Tensor[]): Scalar {
@@ -53,26 +58,41 @@ function orderedGradients(grads: Record<string, Tensor>, variables: Variable[]):
 }
 
 /**
- * D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0).
+ * D minimises the config's loss (src/core/losses): for minimax and non-saturating D ascends
+ * E_x[log D(x)] + E_z[log(1 − D(G(z)))] (binary cross-entropy, real = 1 − α, fake = 0), plus the loss's gradient
+ * penalty (wasserstein-gp) and the R1 penalty (r1Gamma > 0).
  * real: [m, ...dataShape]; noise: [m, latentDim].
  */
 export function discriminatorStep(gan: Gan, real: Tensor, noise: Tensor, seeds: StepSeeds): DiscriminatorStepMetrics {
-  const { generator, discriminator, discriminatorOptimizer } = gan;
+  const { generator, discriminator, discriminatorOptimizer, loss, config } = gan;
   return tf.tidy(() => {
     // G(z) as a constant for this step: G's batch statistics are used but its running averages are left alone.
     const fake = generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator });
+    const training = { training: true, updateStatistics: true } as const;
+    // D on the penalties' inputs: the real pass's dropout masks for R1 (the same function of x), fresh ones for the
+    // interpolates; running statistics left alone (the config refuses a penalty with BatchNorm in D anyway).
+    const criticWithSeed =
+      (seed: number): Critic =>
+      (inputs) =>
+        discriminator.apply(inputs, { training: true, updateStatistics: false, seed });
     let realScore: Scalar | undefined;
     let fakeScore: Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       // Real and generated samples in separate batches (DCGAN's advice): a BatchNorm in D then sees a batch of one
       // kind in both steps; one mixed batch of 2m here and a pure fake batch in the G step would normalise the
       // fakes differently in the two steps, and G would be trained against a D that never judged anything.
-      const training = { training: true, updateStatistics: true } as const;
       const realLogits = discriminator.apply(real, { ...training, seed: seeds.discriminator }); // [m, 1]
       const fakeLogits = discriminator.apply(fake, { ...training, seed: hashSeed(seeds.discriminator, FAKE_PASS) }); // [m, 1]
-      realScore = tf.keep(tf.mean(tf.sigmoid(realLogits)) as Scalar);
-      fakeScore = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as Scalar);
-      return discriminatorLoss(realLogits, fakeLogits);
+      realScore = tf.keep(tf.mean(loss.score(realLogits)) as Scalar);
+      fakeScore = tf.keep(tf.mean(loss.score(fakeLogits)) as Scalar);
+      const terms: Scalar[] = [loss.discriminator(realLogits, fakeLogits, { labelSmoothing: config.labelSmoothing })];
+      if (loss.gradientPenaltyWeight > 0) {
+        const seed = hashSeed(seeds.discriminator, INTERPOLATION);
+        const epsilon = interpolationWeights(real.shape[0]!, real.rank, seed); // [m, 1, …]
+        terms.push(gradientPenalty(criticWithSeed(seed), real, fake, epsilon, loss.gradientPenaltyWeight));
+      }
+      if (config.r1Gamma > 0) terms.push(r1Penalty(criticWithSeed(seeds.discriminator), real, config.r1Gamma));
+      return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
     }, discriminator.parameters);
     const gradients = orderedGradients(grads, discriminator.parameters);
     const gradientNorm = globalNorm(gradients);
@@ -82,18 +102,19 @@ export function discriminatorStep(gan: Gan, real: Tensor, noise: Tensor, seeds: 
 }
 
 /**
- * G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating).
- * noise: [m, latentDim]. D runs in training mode (as in the D step) but only G's variables are differentiated.
+ * G minimises the config's loss: e.g. descends E_z[log(1 − D(G(z)))] (minimax) or ascends E_z[log D(G(z))]
+ * (non-saturating); −E_z[D(G(z))] for the critics. noise: [m, latentDim]. D runs in training mode (as in the D
+ * step) but only G's variables are differentiated.
  */
 export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds): GeneratorStepMetrics {
-  const { generator, discriminator, generatorOptimizer, generatorLoss } = gan;
+  const { generator, discriminator, generatorOptimizer, loss } = gan;
   return tf.tidy(() => {
     let fakeScore: Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const fake = generator.apply(noise, { training: true, updateStatistics: true, seed: seeds.generator });
       const logits = discriminator.apply(fake, { training: true, updateStatistics: false, seed: seeds.discriminator });
-      fakeScore = tf.keep(tf.mean(tf.sigmoid(logits)) as Scalar);
-      return generatorLoss.fromLogits(logits);
+      fakeScore = tf.keep(tf.mean(loss.score(logits)) as Scalar);
+      return loss.generator(logits);
     }, generator.parameters);
     const gradients = orderedGradients(grads, generator.parameters);
     const gradientNorm = globalNorm(gradients);
@@ -103,7 +124,7 @@ export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds): Genera
 }
 
 /**
- * Mean D(G(z)) for the given noise without training anything: the "after the G step" score. Both networks run as in
+ * Mean D(G(z)) (the loss's score) for the given noise without training anything: the "after the G step" score. Both networks run as in
  * the steps (batch statistics, dropout from `seeds`), but no running average changes.
  */
 export function fakeScore(gan: Gan, noise: Tensor, seeds: StepSeeds): Scalar {
@@ -114,6 +135,6 @@ export function fakeScore(gan: Gan, noise: Tensor, seeds: StepSeeds): Scalar {
       updateStatistics: false,
       seed: seeds.discriminator,
     });
-    return tf.mean(tf.sigmoid(logits)) as Scalar;
+    return tf.mean(gan.loss.score(logits)) as Scalar;
   });
 }

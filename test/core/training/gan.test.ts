@@ -43,7 +43,7 @@ describe("assembling a GAN from parts", () => {
     expect(gan.discriminator).toBe(discriminator);
     expect(gan.discriminatorOptimizer).toBe(discriminatorOptimizer);
     expect(gan.generatorOptimizer.kind).toBe("sgd");
-    expect(gan.generatorLoss.name).toBe("minimax");
+    expect(gan.loss.name).toBe("minimax");
     expect(gan.step).toBe(0);
     disposeGan(gan); // the GAN owns every part, the ones it was given included
     expect(tf.memory().numTensors).toBe(before);
@@ -63,8 +63,8 @@ describe("assembling a GAN from parts", () => {
     expect(refining.discriminator).toBe(gan.discriminator);
     expect(refining.generatorOptimizer).toBe(gan.generatorOptimizer);
     expect(refining.discriminatorOptimizer).toBe(refine);
-    expect(refining.generatorLoss.name).toBe("minimax");
-    expect(gan.generatorLoss.name).toBe("non-saturating");
+    expect(refining.loss.name).toBe("minimax");
+    expect(gan.loss.name).toBe("non-saturating");
     expect(refining.step).toBe(5);
     refining.step = 6; // a view's step is its own
     expect(gan.step).toBe(5);

@@ -6,9 +6,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 
-import { resolveConfig, type Config, type ConfigInput } from "../../../src/core/config.js";
+import { LOSS_NAMES, resolveConfig, type Config, type ConfigInput } from "../../../src/core/config.js";
 import { Rng, hashSeed } from "../../../src/core/engine/random.js";
 import { tf, type Scalar, type Tensor, type Variable } from "../../../src/core/engine/tf.js";
+import { r1Penalty } from "../../../src/core/losses/index.js";
 import { snapshotValues } from "../../../src/core/models/network.js";
 import { createGan, disposeGan, type Gan } from "../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../src/core/training/noise.js";
@@ -249,7 +250,7 @@ describeEachBackend("steps", (backend) => {
       expect(fakeScore).toBeGreaterThan(0);
       expect(fakeScore).toBeLessThan(1);
       // The default loss is non-saturating: G's loss is −mean log D(G(z)) ≥ −log(mean D(G(z))) (Jensen) > 0.
-      expect(g.generatorLoss.name).toBe("non-saturating");
+      expect(g.loss.name).toBe("non-saturating");
       expect(loss).toBeGreaterThanOrEqual(-Math.log(fakeScore) - 1e-5);
       expect(Number.isFinite(gradientNorm)).toBe(true);
       expect(gradientNorm).toBeGreaterThan(0);
@@ -298,6 +299,85 @@ describeEachBackend("steps", (backend) => {
       const ratio = undecided.minimax.norm / undecided["non-saturating"].norm;
       expect(ratio).toBeGreaterThan(0.1);
       expect(ratio).toBeLessThan(10);
+    });
+  });
+
+  describe.each(CASES)("$name: every loss, and the R1 penalty", ({ config, dataShape }) => {
+    // The penalties need D without BatchNorm (the config refuses it otherwise); the mlp's D has none.
+    const penaltyReady: ConfigInput = { ...config, dcgan: { ...config.dcgan, discriminatorBatchNorm: false } };
+    const variants: Array<{ label: string; config: ConfigInput }> = [
+      ...LOSS_NAMES.map((loss) => ({ label: loss, config: { ...penaltyReady, loss } })),
+      { label: "non-saturating + R1 (γ = 10)", config: { ...penaltyReady, r1Gamma: 10 } },
+      { label: "minimax + label smoothing 0.1", config: { ...penaltyReady, loss: "minimax", labelSmoothing: 0.1 } },
+    ];
+
+    it.each(variants)("$label: a D step moves only D and a G step moves only G, finite metrics, no leak", (variant) => {
+      const g = gan(variant.config, dataShape);
+      const real = realBatch(dataShape, 4);
+      const z = noise(g.config, 4);
+      const tensorsBefore = tf.memory().numTensors;
+      const generatorBefore = snapshotValues(g.generator);
+      const discriminatorBefore = snapshotValues(g.discriminator);
+      const dMetrics = discriminatorStep(g, real, z, seeds(4));
+      expect(changed(generatorBefore, snapshotValues(g.generator))).toEqual([]);
+      const discriminatorAfterD = snapshotValues(g.discriminator);
+      const inertD = biasesBeforeBatchNorm(g.discriminator.parameterNames);
+      // The critic losses do not change when a constant is added to every output (hinge: while all outputs are
+      // inside the margin, as at initialisation), so the output's bias gets a gradient of exactly −1 + 1 = 0.
+      if (g.loss.scoreMeaning === "critic") inertD.push("logit/bias");
+      const movedD = changed(discriminatorBefore, discriminatorAfterD);
+      for (const name of g.discriminator.parameterNames) if (!inertD.includes(name)) expect(movedD).toContain(name);
+
+      const generatorBeforeG = snapshotValues(g.generator);
+      const gMetrics = generatorStep(g, z, seeds(5));
+      expect(changed(discriminatorAfterD, snapshotValues(g.discriminator))).toEqual([]);
+      expect(changed(generatorBeforeG, snapshotValues(g.generator)).length).toBeGreaterThan(0);
+      const metrics = [...Object.values(dMetrics), ...Object.values(gMetrics)];
+      expect(tf.memory().numTensors).toBe(tensorsBefore + metrics.length); // the penalties' tensors are freed
+      for (const metric of metrics) expect(Number.isFinite(scalar(metric))).toBe(true);
+      if (g.loss.scoreMeaning === "probability" && g.loss.name !== "least-squares") {
+        for (const score of [dMetrics.realScore, dMetrics.fakeScore]) expect(scalar(score)).toBeLessThan(1);
+      }
+      tf.dispose([real, z, ...metrics]);
+    });
+
+    it("wasserstein-gp: the D step's loss is the critic difference E[D(G(z))] − E[D(x)] plus a positive penalty", () => {
+      const g = gan({ ...penaltyReady, loss: "wasserstein-gp" }, dataShape);
+      expect(g.config.discriminatorSteps).toBe(5); // the paper's n_critic, as nothing set k
+      const real = realBatch(dataShape, 6);
+      const z = noise(g.config, 6);
+      const metrics = discriminatorStep(g, real, z, seeds(6));
+      // For a critic the scores are D's raw mean outputs, so the unpenalised loss is fakeScore − realScore.
+      const penalty = scalar(metrics.loss) - (scalar(metrics.fakeScore) - scalar(metrics.realScore));
+      expect(penalty).toBeGreaterThan(1e-3);
+      tf.dispose([real, z, ...Object.values(metrics)]);
+    });
+
+    it("R1: the D step's loss exceeds the unpenalised one by γ/2·E‖∇D(x)‖² on the real batch, before the update", () => {
+      // Spectral norm off: the step's own D passes advance its power iteration (σ moves) before the penalty is
+      // taken, so an expectation computed before the step could not match. This checks the penalty's arithmetic.
+      const noDropout: ConfigInput = {
+        ...penaltyReady,
+        spectralNorm: "none",
+        mlp: { ...penaltyReady.mlp, discriminatorInputDropout: 0, discriminatorDropout: 0 },
+        dcgan: { ...penaltyReady.dcgan, discriminatorDropout: 0 },
+      };
+      const gamma = 10;
+      const plain = gan(noDropout, dataShape);
+      const penalised = gan({ ...noDropout, r1Gamma: gamma }, dataShape); // the same initial weights (same seed)
+      const real = realBatch(dataShape, 7);
+      const z = noise(plain.config, 7);
+      const expected = tf.tidy(() =>
+        scalar(
+          r1Penalty((x) => penalised.discriminator.apply(x, { training: true, updateStatistics: false }), real, gamma),
+        ),
+      );
+      expect(expected).toBeGreaterThan(0);
+      const plainMetrics = discriminatorStep(plain, real, z, seeds(7));
+      const penalisedMetrics = discriminatorStep(penalised, real, z, seeds(7));
+      const difference = scalar(penalisedMetrics.loss) - scalar(plainMetrics.loss);
+      expect(Math.abs(difference - expected)).toBeLessThan(1e-5 * Math.max(1, expected));
+      tf.dispose([real, z, ...Object.values(plainMetrics), ...Object.values(penalisedMetrics)]);
     });
   });
 

@@ -73,7 +73,7 @@ export class TwoDProber {
       const points = gan.generator.apply(noise, { training: false });
       // The push on each sample: −∂(G's loss)/∂x, times the batch size so it does not shrink with the batch.
       const lossOf = (x: Tensor) =>
-        tf.mul(gan.generatorLoss.fromLogits(gan.discriminator.apply(x, { training: false })), DISPLAY_SAMPLE_COUNT);
+        tf.mul(gan.loss.generator(gan.discriminator.apply(x, { training: false })), DISPLAY_SAMPLE_COUNT);
       const push = tf.neg(tf.grad(lossOf)(points));
       const lines = this.manifoldNoise
         ? gan.generator
