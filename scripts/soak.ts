@@ -97,7 +97,9 @@ async function main(): Promise<void> {
   await rm(values.out, { recursive: true, force: true });
   await mkdir(values.out, { recursive: true });
   const all = await scenarios(values.out);
-  const summary = { trials: 0, kills: 0, identical: 0, different: 0, unreadable: [] as string[] };
+  // killedMidWrite: kills that left a partial write behind (a temporary checkpoint directory or file): proof that
+  // kills landed during checkpoint and picture writes, which the resume must clean up and survive.
+  const summary = { trials: 0, kills: 0, killedMidWrite: 0, identical: 0, different: 0, unreadable: [] as string[] };
 
   for (const [index, scenario] of all.entries()) {
     const reference = join(values.out, `${scenario.name}-reference`);
@@ -125,6 +127,7 @@ async function main(): Promise<void> {
         trialKills++;
         scenarioKills++;
         resume = existsSync(join(root, "config.json"));
+        if (existsSync(root) && (await new RunDirectory(root).temporaries()).length > 0) summary.killedMidWrite++;
         summary.unreadable.push(...(await unreadableCheckpoints(root)).map((line) => `${root} ${line}`));
       }
       const same = (await finalHash(root)) === expected;

@@ -126,6 +126,7 @@ async function resumeRun(
   const lock = await RunLock.acquire(run.root, log);
   let gan: Gan | undefined;
   try {
+    await run.removeTemporaries(); // partial writes of a killed trainer; the lock says nobody else writes here
     const checkpoint = await run.newestIntactCheckpoint(log);
     let backend: string;
     if (checkpoint) {

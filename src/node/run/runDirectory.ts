@@ -186,6 +186,26 @@ export class RunDirectory {
     return finalDir;
   }
 
+  /**
+   * Paths of partial writes a killed process left behind: temporary checkpoint directories and `*.tmp-*` files
+   * (visual/files.ts, writeCheckpoint). Never read as results; a trainer holding the lock removes them.
+   */
+  async temporaries(): Promise<string[]> {
+    const found: string[] = [];
+    for (const directory of [this.root, this.checkpointsDir, this.samplesDir, this.plotsDir]) {
+      if (!existsSync(directory)) continue;
+      for (const name of await readdir(directory)) if (name.includes(".tmp-")) found.push(join(directory, name));
+    }
+    return found;
+  }
+
+  /** Removes what `temporaries` finds; only safe while holding the run's lock (no other writer). */
+  async removeTemporaries(): Promise<number> {
+    const found = await this.temporaries();
+    for (const path of found) await rm(path, { recursive: true, force: true });
+    return found.length;
+  }
+
   /** Steps that have a complete checkpoint, ascending. */
   async checkpointSteps(): Promise<number[]> {
     if (!existsSync(this.checkpointsDir)) return [];

@@ -2,7 +2,7 @@
  * No dead ends: a run stopped before its first checkpoint, a torn metrics line, a second trainer, a killed trainer's
  * status, a damaged checkpoint. Tiny toy runs on the cpu backend, in a temporary directory.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -48,11 +48,17 @@ describe("a run killed before its first checkpoint", () => {
     const config = ringConfig(10);
     await RunDirectory.create(out, config); // what a process killed during its first iterations leaves
     appendFileSync(join(out, "metrics.jsonl"), '{"step":1,"discriminatorLoss":1.3}\n{"step":2,"discrimi');
+    // Partial writes of the killed process: a checkpoint directory and a status file that never got renamed.
+    mkdirSync(join(out, "checkpoints", "step_000005.tmp-99999"));
+    writeFileSync(join(out, "checkpoints", "step_000005.tmp-99999", "tensors.bin"), "partial");
+    writeFileSync(join(out, "status.json.tmp-99999-abcdef"), "{");
+    expect(await new RunDirectory(out).temporaries()).toHaveLength(2);
     const { lines, log } = collect();
     const resumed = await trainRun({ out, resume: true, log });
     expect(resumed).toMatchObject({ state: "done", step: 10 });
     expect(lines.some((line) => line.includes("no checkpoint yet; starting it from iteration 0"))).toBe(true);
     expect(lines.filter((line) => line.includes("torn line"))).toHaveLength(1);
+    expect(await new RunDirectory(out).temporaries()).toEqual([]);
 
     const fresh = await trainRun({ out: join(scratch, "no-checkpoint-reference"), config, log: () => {} });
     const finalOf = async (root: string) => (await new RunDirectory(root).readCheckpoint()).tensors;
