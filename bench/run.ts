@@ -5,11 +5,11 @@
  * Every measurement runs in a fresh process (peak RSS is that engine's alone). tsgan and the peer alternate
  * (A B A B ...) for `--rounds` rounds; the reported figure per engine is the median of its per-round medians,
  * next to its fastest single step ("best", close to the uncontended time when other processes load the cores).
- * Results go to the terminal and to bench/results/<date>.json.
+ * Results go to the terminal and to bench/results/<date>.json. `TSGAN_BENCH_UNFUSED=1 npm run bench ...` measures
+ * the native engine without its fused BatchNorm and Adam kernels (bench/worker.ts).
  *
  * Options:
- *   --backends native,native-fused,wasm,cpu   tsgan engines to measure (default: all; unavailable ones are
- *                                reported); native-fused = native with BatchNorm and Adam on fused kernels
+ *   --backends native,wasm,cpu   tsgan engines to measure (default: all; unavailable ones are reported)
  *   --rounds N                   alternations of tsgan-native and the peer (default 3)
  *   --steps N --warmup N         override the benchmark's step counts (default: the peer's defaults)
  *   --batch N                    batch size (default: the peer's)
@@ -31,8 +31,7 @@ import { median, round1, type BenchmarkDefinition, type Measurement, type Sampli
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
 const PEERS_DIRECTORY = resolve(benchDirectory, "../../shared/peers");
 const PEER_PYTHON = "/usr/bin/python3";
-/** native-fused: native with tsgan's BatchNorm and Adam on the fused kernels (bench/fused-hooks.ts). */
-const DEFAULT_BACKENDS = ["native", "native-fused", "wasm", "cpu"];
+const DEFAULT_BACKENDS = ["native", "wasm", "cpu"];
 const DEFAULT_ROUNDS = 3;
 
 interface Options {

@@ -1,14 +1,15 @@
 /**
  * Measures one benchmark on one backend in a fresh process (so peak RSS is this backend's alone) and prints one
- * JSON line (a Measurement). Backends: native, wasm, cpu, and native-fused (bench/fused-hooks.ts). Run by
- * bench/run.ts:
+ * JSON line (a Measurement). Backends: native, wasm, cpu. Run by bench/run.ts:
  *   tsx bench/worker.ts <benchmark> <backend> <batch> <steps> <warmup> [--profile]
+ * With TSGAN_BENCH_UNFUSED=1 the fused kernels (src/core/engine/fusedKernels.ts) are unregistered first, so tsgan's
+ * BatchNorm and Adam run op by op as on the other backends: what the fused kernels are worth.
  */
+import { ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL } from "../src/core/engine/fusedKernels.js";
 import { tf } from "../src/core/engine/tf.js";
 import { selectBackend } from "../src/node/engine/select.js";
 import { BENCHMARKS } from "./benchmarks.js";
 import { median, peakRssMb, round1, type Measurement } from "./common.js";
-import { installFusedHooks } from "./fused-hooks.js";
 import { formatProfile, profileKernels } from "./profile.js";
 
 const [benchmarkName, backend, batchText, stepsText, warmupText, ...flags] = process.argv.slice(2);
@@ -21,12 +22,11 @@ const steps = Number(stepsText);
 const warmup = Number(warmupText);
 const PROFILE_STEPS = 10;
 
-/** `native-fused`: the native backend with the fused BatchNorm/Adam hooks (bench/fused-hooks.ts). */
-const FUSED_SUFFIX = "-fused";
-const backendName = backend.endsWith(FUSED_SUFFIX) ? backend.slice(0, -FUSED_SUFFIX.length) : backend;
-const selected = await selectBackend(backendName as Parameters<typeof selectBackend>[0], () => {});
-if (selected !== backendName) throw new Error(`backend ${backendName} unavailable (got ${selected})`);
-if (backend.endsWith(FUSED_SUFFIX)) installFusedHooks();
+const selected = await selectBackend(backend as Parameters<typeof selectBackend>[0], () => {});
+if (selected !== backend) throw new Error(`backend ${backend} unavailable (got ${selected})`);
+if (process.env["TSGAN_BENCH_UNFUSED"] === "1") {
+  for (const kernelName of [ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL]) tf.unregisterKernel(kernelName, backend);
+}
 const runner = definition.create(batch);
 const times: number[] = [];
 let losses: [number, number] = [Number.NaN, Number.NaN];
