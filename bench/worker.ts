@@ -1,6 +1,7 @@
 /**
  * Measures one benchmark on one backend in a fresh process (so peak RSS is this backend's alone) and prints one
- * JSON line (a Measurement). Backends: native, wasm, cpu. Run by bench/run.ts:
+ * JSON line (a Measurement). Backends: native, wasm, cpu. --profile (step benchmarks): a per-kernel profile of
+ * 10 more steps on stderr (--shapes: per input shapes). Run by bench/run.ts:
  *   tsx bench/worker.ts <benchmark> <backend> <batch> <steps> <warmup> [--profile]
  * With TSGAN_BENCH_UNFUSED=1 the fused kernels (src/core/engine/fusedKernels.ts) are unregistered first, so tsgan's
  * BatchNorm and Adam run op by op as on the other backends: what the fused kernels are worth.
@@ -9,8 +10,9 @@ import { ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL } from "../src/core/engine/fuse
 import { tf } from "../src/core/engine/tf.js";
 import { selectBackend } from "../src/node/engine/select.js";
 import { BENCHMARKS } from "./benchmarks.js";
+import type { Config } from "../src/core/config.js";
 import { median, peakRssMb, round1, type Measurement } from "./common.js";
-import { formatProfile, profileKernels } from "./profile.js";
+import { formatProfile, profileKernels, type Profile } from "./profile.js";
 
 const [benchmarkName, backend, batchText, stepsText, warmupText, ...flags] = process.argv.slice(2);
 const definition = BENCHMARKS.find((candidate) => candidate.name === benchmarkName);
@@ -27,15 +29,37 @@ if (selected !== backend) throw new Error(`backend ${backend} unavailable (got $
 if (process.env["TSGAN_BENCH_UNFUSED"] === "1") {
   for (const kernelName of [ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL]) tf.unregisterKernel(kernelName, backend);
 }
-const runner = definition.create(batch);
-const times: number[] = [];
-let losses: [number, number] = [Number.NaN, Number.NaN];
-for (let i = 0; i < warmup + steps; i++) {
-  const start = performance.now();
-  losses = runner.step();
-  if (i >= warmup) times.push(performance.now() - start);
+/** Times the benchmark's steps (its own loop, or the worker's around StepRunner.step). */
+async function timeSteps(): Promise<{
+  times: number[];
+  cpuMsPerStep?: number;
+  losses?: [number, number];
+  profile?: Profile;
+}> {
+  if (definition!.measureIterations) {
+    return { times: await definition!.measureIterations(backend as Config["backend"], batch, steps, warmup) };
+  }
+  const runner = definition!.create!(batch);
+  const times: number[] = [];
+  let losses: [number, number] = [Number.NaN, Number.NaN];
+  let cpuAtWarmup = process.cpuUsage();
+  for (let i = 0; i < warmup + steps; i++) {
+    if (i === warmup) cpuAtWarmup = process.cpuUsage();
+    const start = performance.now();
+    losses = runner.step();
+    if (i >= warmup) times.push(performance.now() - start);
+  }
+  const cpu = process.cpuUsage(cpuAtWarmup);
+  const profile = flags.includes("--profile")
+    ? profileKernels(tf.getBackend(), () => void runner.step(), PROFILE_STEPS, flags.includes("--shapes"))
+    : undefined;
+  runner.dispose();
+  return { times, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, losses, ...(profile ? { profile } : {}) };
 }
+
+const { times, cpuMsPerStep, losses, profile } = await timeSteps();
 const medianMs = median(times);
+const meanMs = times.reduce((sum, time) => sum + time, 0) / times.length;
 const gflop = definition.gflopPerStep?.(batch);
 const measurement: Measurement = {
   engine: `tsgan-${backend}`,
@@ -44,16 +68,16 @@ const measurement: Measurement = {
   steps,
   warmup,
   median_ms: round1(medianMs),
+  mean_ms: round1(meanMs),
   min_ms: round1(Math.min(...times)),
   max_ms: round1(Math.max(...times)),
+  ...(cpuMsPerStep === undefined ? {} : { cpu_ms: round1(cpuMsPerStep) }),
   peak_rss_mb: peakRssMb(),
   ...(gflop === undefined ? {} : { gflop_per_s: round1(gflop / (medianMs / 1000)) }),
-  losses,
+  ...(losses === undefined ? {} : { losses }),
 };
-if (flags.includes("--profile")) {
-  const profile = profileKernels(tf.getBackend(), () => void runner.step(), PROFILE_STEPS, flags.includes("--shapes"));
+if (profile) {
   process.stderr.write(`${formatProfile(profile, 40)}\n`);
   (measurement as Measurement & { profile?: unknown }).profile = profile;
 }
-runner.dispose();
 process.stdout.write(`${JSON.stringify(measurement)}\n`);
