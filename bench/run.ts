@@ -8,7 +8,7 @@
  * median step, or for train-loop the mean iteration), next to its fastest single step ("best", close to the
  * uncontended time when other processes load the cores); "× ref" divides by the reference's.
  * Results go to the terminal and to bench/results/<date>.json. `TSGAN_BENCH_UNFUSED=1 npm run bench ...` measures
- * the native engine without its fused BatchNorm and Adam kernels (bench/worker.ts).
+ * the native engine without its fused kernels (bench/worker.ts).
  *
  * Options:
  *   --backends native,wasm,cpu   tsgan engines to measure (default: all; unavailable ones are reported)

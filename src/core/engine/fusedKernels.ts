@@ -48,6 +48,19 @@ export interface BatchNormTrainingAttributes {
   varianceEpsilon: number;
 }
 
+/**
+ * `TsganGlobalNorm`: the global L2 norm of a list of tensors, √(Σ_i Σ g_i²), in one kernel.
+ *   inputs {t0, t1, …} (float32, any shapes; see globalNormInputs) → scalar float32
+ * Summed in float64, so it agrees with tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g))))) to float32
+ * rounding (not bit for bit: that chain rounds every square to float32).
+ */
+export const GLOBAL_NORM_KERNEL = "TsganGlobalNorm";
+
+/** The named inputs of TsganGlobalNorm for a list of tensors: t0, t1, … in list order. */
+export function globalNormInputs(tensors: Tensor[]): Record<string, Tensor> {
+  return Object.fromEntries(tensors.map((tensor, index) => [`t${index}`, tensor]));
+}
+
 /** True when the active backend registers `kernelName`. */
 export function backendHasKernel(kernelName: string): boolean {
   return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
@@ -59,6 +72,11 @@ export function runFusedAdam(
   attributes: AdamKernelAttributes,
 ): [Tensor, Tensor, Tensor] {
   return tf.engine().runKernel(ADAM_KERNEL, inputs, { ...attributes }) as unknown as [Tensor, Tensor, Tensor];
+}
+
+/** Runs TsganGlobalNorm (check backendHasKernel first): √(Σ_i Σ t_i²) as a scalar. */
+export function runFusedGlobalNorm(tensors: Tensor[]): Tensor {
+  return tf.engine().runKernel(GLOBAL_NORM_KERNEL, globalNormInputs(tensors), {}) as Tensor;
 }
 
 /** Runs TsganBatchNormTraining (check backendHasKernel first); returns [y, mean, variance]. */

@@ -6,6 +6,7 @@
  * tensors; the loop reads them all with one download per iteration.
  */
 import { tf, type Scalar, type Tensor, type Variable } from "../engine/tf.js";
+import { GLOBAL_NORM_KERNEL, backendHasKernel, runFusedGlobalNorm } from "../engine/fusedKernels.js";
 import { hashSeed } from "../engine/random.js";
 import { discriminatorLoss } from "../losses/index.js";
 import type { Gan } from "./gan.js";
@@ -39,8 +40,9 @@ export interface GeneratorStepMetrics {
 /** Distinguishes the dropout masks of D's pass over generated samples from its pass over real ones. */
 const FAKE_PASS = "fake";
 
-/** Global L2 norm of a list of gradients. */
+/** Global L2 norm of a list of gradients (one fused kernel where the backend has it: engine/fusedKernels.ts). */
 export function globalNorm(gradients: Tensor[]): Scalar {
+  if (backendHasKernel(GLOBAL_NORM_KERNEL)) return runFusedGlobalNorm(gradients) as Scalar;
   return tf.tidy(() => tf.sqrt(tf.addN(gradients.map((gradient) => tf.sum(tf.square(gradient))))) as Scalar);
 }
 

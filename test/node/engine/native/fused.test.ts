@@ -1,16 +1,22 @@
 /**
  * The fused kernels that tsgan's layers and optimizers call on the native backend, vs the same computations
  * written as TF.js ops on the cpu backend: TsganAdam (bit-identical), TsganBatchNormTraining and its registered
- * gradient (contract: src/core/engine/fusedKernels.ts); that tsgan's Adam and BatchNorm actually run them on native
- * (and not elsewhere); and the fused gradients' deference to the stock formulas when a backward pass is itself
- * differentiated.
+ * gradient, TsganGlobalNorm (contract: src/core/engine/fusedKernels.ts); that tsgan's Adam, BatchNorm and global
+ * gradient norm actually run them on native (and not elsewhere); and the fused gradients' deference to the stock
+ * formulas when a backward pass is itself differentiated.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL } from "../../../../src/core/engine/fusedKernels.js";
+import {
+  ADAM_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL,
+  GLOBAL_NORM_KERNEL,
+} from "../../../../src/core/engine/fusedKernels.js";
 import { BatchNorm, ParameterStore } from "../../../../src/core/models/layers.js";
 import { Adam } from "../../../../src/core/training/optimizers.js";
+import { globalNorm } from "../../../../src/core/training/steps.js";
+import { nativeInfo, setNativeThreads } from "../../../../src/node/engine/native/index.js";
 import {
   RELATIVE_TOLERANCE,
   compareBackends,
@@ -239,5 +245,38 @@ describe("tsgan's Adam and BatchNorm run on the fused kernels on native", () => 
       });
     expect(await kernels("native")).toContain(BATCH_NORM_TRAINING_KERNEL);
     expect(await kernels("cpu")).not.toContain(BATCH_NORM_TRAINING_KERNEL);
+  });
+});
+
+describe("TsganGlobalNorm", () => {
+  it("globalNorm runs it on native and agrees with the op chain on cpu", async () => {
+    const shapes = [[400, 400], [1000], [4, 4, 64, 128], [3], [70001]];
+    const compute = () => {
+      const gradients = shapes.map((shape, index) => tf.tensor(uniformValues(shape, 50 + index), shape));
+      return globalNorm(gradients);
+    };
+    const expected = runOn("cpu", compute);
+    const actual = runOn("native", compute);
+    expect(actual.shapes[0]).toEqual([]);
+    expect(relativeError(actual.values[0]!, expected.values[0]!)).toBeLessThanOrEqual(1e-6);
+    tf.setBackend("native");
+    const gradients = shapes.map((shape) => tf.ones(shape));
+    const info = await tf.profile(() => globalNorm(gradients));
+    expect(info.kernelNames).toContain(GLOBAL_NORM_KERNEL);
+    expect(info.kernelNames).not.toContain("Square");
+    tf.dispose(gradients);
+  });
+
+  it("does not depend on the thread count", () => {
+    const shape = [300, 1000]; // many blocks, split over the threads
+    const compute = () => globalNorm([tf.tensor(uniformValues(shape, 60), shape)]);
+    const threads = nativeInfo()!.threads;
+    const withAll = runOn("native", compute).values[0]![0];
+    setNativeThreads(1);
+    try {
+      expect(runOn("native", compute).values[0]![0]).toBe(withAll);
+    } finally {
+      setNativeThreads(threads);
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `TsganAdam` on the native backend: one Adam update of one variable in a single C++ pass (instead of ~13
+ * `TsganAdam` and `TsganGlobalNorm` on the native backend. TsganAdam: one Adam update of one variable in a single C++ pass (instead of ~13
  * element-wise kernels). The name and attribute contract are core's (src/core/engine/fusedKernels.ts); tsgan's
  * Adam (src/core/training/optimizers.ts) calls it whenever the active backend has it. Results are bit-identical to
  * m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2); θ ← θ − (m / (√v / c2 + ε))·stepSize computed with TF.js ops in
@@ -7,7 +7,7 @@
  */
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 
-import { ADAM_KERNEL, type AdamKernelAttributes } from "../../../../core/engine/fusedKernels.js";
+import { ADAM_KERNEL, GLOBAL_NORM_KERNEL, type AdamKernelAttributes } from "../../../../core/engine/fusedKernels.js";
 import { allFloat32, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "../backend.js";
 
 /** The attributes in the order the addon's adam() takes them as coefficients. */
@@ -47,5 +47,19 @@ function adam({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
   return outputs.map((values) => backend.output(values, variable!.shape));
 }
 
+/**
+ * TsganGlobalNorm: √(Σ_i Σ t_i²) over the inputs t0, t1, … (float32), summed in float64 in one native call
+ * instead of a Square, a Sum per tensor and an AddN. The order of the inputs does not matter beyond rounding.
+ */
+function globalNorm({ inputs, backend }: NativeKernelArgs): TensorInfo {
+  const tensors = Object.values(inputs) as TensorInfo[];
+  if (!allFloat32(...tensors)) throw new Error(`${GLOBAL_NORM_KERNEL}: every input must be float32`);
+  const sum = backend.addon.sumOfSquares(tensors.map((tensor) => backend.floats(tensor)));
+  return backend.output(Float32Array.of(Math.sqrt(sum)), []);
+}
+
 /** The optimizer kernels of the native backend. */
-export const optimizerKernels: NativeKernelConfig[] = [{ kernelName: ADAM_KERNEL, kernelFunc: adam }];
+export const optimizerKernels: NativeKernelConfig[] = [
+  { kernelName: ADAM_KERNEL, kernelFunc: adam },
+  { kernelName: GLOBAL_NORM_KERNEL, kernelFunc: globalNorm },
+];
