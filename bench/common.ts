@@ -1,4 +1,5 @@
 /** Shared types and helpers of the benchmarks (bench/run.ts orchestrates, bench/worker.ts measures). */
+import type { Config } from "../src/core/config.js";
 
 /** One training step of a benchmark, ready to run on the current backend. */
 export interface StepRunner {
@@ -18,16 +19,28 @@ export interface SlowBackend extends Sampling {
   skipByDefault?: boolean;
 }
 
-/** A benchmark: how to build its step, its peer script and its work per step. */
+/**
+ * What a benchmark is compared with, measured alternately with it: a peer's script in ../shared/peers/, or another
+ * tsgan benchmark on the same backend.
+ */
+export type Reference = { peerScript: string } | { benchmark: string };
+
+/** A benchmark: how to run it, its reference and its work per step. */
 export interface BenchmarkDefinition {
   name: string;
-  /** File in ../shared/peers/. */
-  peerScript: string;
+  reference: Reference;
   defaults: Sampling & { batch: number };
   /** conv/matmul GFLOP per step, when defined by the peer. */
   gflopPerStep?: (batch: number) => number;
+  /** The only backends it runs on (default: any). */
+  backends?: readonly string[];
   slowBackends: Partial<Record<string, SlowBackend>>;
-  create(batch: number): StepRunner;
+  /** The per-step figure reported: the median (default; robust to other processes) or the mean of the steps. */
+  statistic?: "median" | "mean";
+  /** A step the worker times itself… */
+  create?(batch: number): StepRunner;
+  /** …or a run that times its own iterations (ms each, after `warmup` untimed ones). */
+  measureIterations?(backend: Config["backend"], batch: number, steps: number, warmup: number): Promise<number[]>;
 }
 
 /** What one measurement (one backend or the peer, one process) reports. */
@@ -38,8 +51,14 @@ export interface Measurement {
   steps: number;
   warmup: number;
   median_ms: number;
+  mean_ms?: number;
   min_ms: number;
   max_ms: number;
+  /**
+   * Processor time per step (all threads, user + system): the work done, less sensitive than wall time to other
+   * processes sharing the cores (tsgan only; the peers do not report it).
+   */
+  cpu_ms?: number;
   peak_rss_mb: number;
   gflop_per_s?: number;
   losses?: [number, number];

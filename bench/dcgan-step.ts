@@ -74,7 +74,7 @@ export function createGanStep(config: Config, dataShape: number[], realBatch: (s
 /** The benchmark definition used by bench/run.ts. */
 export const dcganStep: BenchmarkDefinition = {
   name: "dcgan-step",
-  peerScript: "pytorch_dcgan_step.py",
+  reference: { peerScript: "pytorch_dcgan_step.py" },
   defaults: { batch: 64, steps: 20, warmup: 3 },
   gflopPerStep: (batch) => (GFLOP_PER_STEP_AT_64 * batch) / 64,
   // The stock cpu backend's Conv2DBackpropFilter is a naive loop: ~3 minutes per step.

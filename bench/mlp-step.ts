@@ -43,7 +43,7 @@ export function mlpBenchmarkConfig(batchSize: number): Config {
 /** The benchmark definition used by bench/run.ts. */
 export const mlpStep: BenchmarkDefinition = {
   name: "mlp-step",
-  peerScript: "pytorch_mlp_step.py",
+  reference: { peerScript: "pytorch_mlp_step.py" },
   defaults: { batch: 100, steps: 200, warmup: 20 },
   // The cpu backend multiplies matrices in JavaScript (~2.6 s per step here).
   // wasm (~0.2 s per step): first round only.

@@ -1,21 +1,24 @@
 /**
- * `npm run bench [-- <benchmark>...] [options]`: tsgan's training steps on every available backend, side by side
- * with the PyTorch peers in ../shared/peers/ (when `/usr/bin/python3 -c "import torch"` works).
+ * `npm run bench [-- <benchmark>...] [options]`: tsgan's training steps on every available backend, each beside its
+ * reference: dcgan-step and mlp-step beside the PyTorch peers in ../shared/peers/ (when
+ * `/usr/bin/python3 -c "import torch"` works), train-loop (real `tsgan train` iterations) beside dcgan-step.
  *
- * Every measurement runs in a fresh process (peak RSS is that engine's alone). tsgan and the peer alternate
- * (A B A B ...) for `--rounds` rounds; the reported figure per engine is the median of its per-round medians,
- * next to its fastest single step ("best", close to the uncontended time when other processes load the cores).
- * Results go to the terminal and to bench/results/<date>.json.
+ * Every measurement runs in a fresh process (peak RSS is that engine's alone). tsgan and the reference alternate
+ * (A B A B ...) for `--rounds` rounds; the reported figure per engine is the median of its per-round figures (the
+ * median step, or for train-loop the mean iteration), next to its fastest single step ("best", close to the
+ * uncontended time when other processes load the cores); "× ref" divides by the reference's.
+ * Results go to the terminal and to bench/results/<date>.json. `TSGAN_BENCH_UNFUSED=1 npm run bench ...` measures
+ * the native engine without its fused kernels (bench/worker.ts).
  *
  * Options:
- *   --backends native,native-fused,wasm,cpu   tsgan engines to measure (default: all; unavailable ones are
- *                                reported); native-fused = native with BatchNorm and Adam on fused kernels
- *   --rounds N                   alternations of tsgan-native and the peer (default 3)
+ *   --backends native,wasm,cpu   tsgan engines to measure (default: all; unavailable ones are reported)
+ *   --rounds N                   alternations of tsgan and the reference (default 3)
  *   --steps N --warmup N         override the benchmark's step counts (default: the peer's defaults)
  *   --batch N                    batch size (default: the peer's)
  *   --threads N                  threads for tsgan (TSGAN_NUM_THREADS) and the peer (THREADS); default: all cores
  *   --include-slow               also run backends marked too slow (the stock cpu backend on dcgan-step)
  *   --no-peer                    skip PyTorch
+ *   TSGAN_PEERS_DIR=DIR          where the peers' scripts are (default ../shared/peers beside the checkout)
  *   --profile                    print a per-kernel profile of the native step (10 extra steps)
  *   --out FILE                   JSON output path (default bench/results/<ISO date>.json)
  */
@@ -26,13 +29,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { BENCHMARKS } from "./benchmarks.js";
-import { median, round1, type BenchmarkDefinition, type Measurement, type Sampling } from "./common.js";
+import type { BenchmarkDefinition, Measurement, Sampling } from "./common.js";
+import { ENGINE_COLUMN, printTable, summarise, withoutNpmNotices } from "./report.js";
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
-const PEERS_DIRECTORY = resolve(benchDirectory, "../../shared/peers");
+/** The peers' scripts: ../shared/peers next to the checkout, or TSGAN_PEERS_DIR (e.g. from a git worktree). */
+const PEERS_DIRECTORY = process.env["TSGAN_PEERS_DIR"] ?? resolve(benchDirectory, "../../shared/peers");
 const PEER_PYTHON = "/usr/bin/python3";
-/** native-fused: native with tsgan's BatchNorm and Adam on the fused kernels (bench/fused-hooks.ts). */
-const DEFAULT_BACKENDS = ["native", "native-fused", "wasm", "cpu"];
+const DEFAULT_BACKENDS = ["native", "wasm", "cpu"];
 const DEFAULT_ROUNDS = 3;
 
 interface Options {
@@ -130,7 +134,7 @@ function measureTsgan(
   return runJson(process.execPath, args, env);
 }
 
-function measurePeer(definition: BenchmarkDefinition, batch: number, sampling: Sampling, options: Options) {
+function measurePeer(peerScript: string, batch: number, sampling: Sampling, options: Options) {
   const env = {
     ...process.env,
     BATCH: String(batch),
@@ -138,42 +142,41 @@ function measurePeer(definition: BenchmarkDefinition, batch: number, sampling: S
     WARMUP: String(sampling.warmup),
     THREADS: String(options.threads),
   };
-  return runJson(PEER_PYTHON, [join(PEERS_DIRECTORY, definition.peerScript)], env);
+  return runJson(PEER_PYTHON, [join(PEERS_DIRECTORY, peerScript)], env);
 }
 
 function peerAvailable(): boolean {
   return spawnSync(PEER_PYTHON, ["-c", "import torch"], { encoding: "utf8" }).status === 0;
 }
 
-/** Summary of one engine over the rounds. */
-interface EngineSummary {
+type Outcome = ReturnType<typeof runJson>;
+
+/** A benchmark's reference as an engine of its table: measured once per round, after tsgan's engines. */
+interface ReferenceEngine {
   engine: string;
-  median_ms?: number;
-  /** The fastest single step over all rounds: close to the uncontended time when other processes share the cores. */
-  best_ms?: number;
-  round_medians_ms: number[];
-  gflop_per_s?: number;
-  peak_rss_mb?: number;
-  note?: string;
+  measure(batch: number, sampling: Sampling): Outcome;
 }
 
-function summarise(
-  engine: string,
-  runs: Measurement[],
-  gflopPerStep: number | undefined,
-  note?: string,
-): EngineSummary {
-  if (runs.length === 0) return { engine, round_medians_ms: [], ...(note === undefined ? {} : { note }) };
-  const medians = runs.map((run) => run.median_ms);
-  const medianMs = round1(median(medians));
+function referenceEngine(
+  definition: BenchmarkDefinition,
+  backends: string[],
+  options: Options,
+  withPeer: boolean,
+): ReferenceEngine | undefined {
+  const reference = definition.reference;
+  if ("peerScript" in reference) {
+    if (!withPeer) return undefined;
+    return {
+      engine: "pytorch",
+      measure: (batch, sampling) => measurePeer(reference.peerScript, batch, sampling, options),
+    };
+  }
+  const target = BENCHMARKS.find((benchmark) => benchmark.name === reference.benchmark);
+  const backend = backends[0];
+  if (target === undefined || backend === undefined) return undefined;
   return {
-    engine,
-    median_ms: medianMs,
-    best_ms: Math.min(...runs.map((run) => run.min_ms)),
-    round_medians_ms: medians,
-    ...(gflopPerStep === undefined ? {} : { gflop_per_s: round1(gflopPerStep / (medianMs / 1000)) }),
-    peak_rss_mb: Math.max(...runs.map((run) => run.peak_rss_mb)),
-    ...(note === undefined ? {} : { note }),
+    engine: `${target.name} (tsgan-${backend})`,
+    measure: (batch, sampling) => measureTsgan(target, backend, batch, sampling, options, false),
   };
 }
 
@@ -183,18 +186,24 @@ function runBenchmark(definition: BenchmarkDefinition, options: Options, withPee
     steps: options.steps ?? definition.defaults.steps,
     warmup: options.warmup ?? definition.defaults.warmup,
   };
-  const gflop = definition.gflopPerStep?.(batch);
+  const statistic = definition.statistic ?? "median";
+  const figure = (run: Measurement) => (statistic === "mean" ? (run.mean_ms ?? run.median_ms) : run.median_ms);
+  const backends = options.backends.filter((backend) => definition.backends?.includes(backend) ?? true);
+  const reference = referenceEngine(definition, backends, options, withPeer);
   const runs = new Map<string, Measurement[]>();
   const notes = new Map<string, string>();
-  const record = (engine: string, outcome: { result?: Measurement; error?: string }) => {
+  const record = (round: number, engine: string, outcome: Outcome, steps: number) => {
     if (outcome.result) runs.set(engine, [...(runs.get(engine) ?? []), outcome.result]);
     else notes.set(engine, `failed: ${outcome.error}`);
+    const shown = outcome.result ? `${figure(outcome.result)} ms/step (${steps} steps)` : notes.get(engine);
+    console.log(`  round ${round + 1} ${engine.padEnd(ENGINE_COLUMN)} ${shown}`);
   };
   console.log(
-    `\n== ${definition.name} (batch ${batch}, ${base.steps} steps after ${base.warmup} warm-up, ${options.threads} threads) ==`,
+    `\n== ${definition.name} (batch ${batch}, ${base.steps} steps after ${base.warmup} warm-up, ` +
+      `${options.threads} threads; ${statistic} per step) ==`,
   );
   for (let round = 0; round < options.rounds; round++) {
-    for (const backend of options.backends) {
+    for (const backend of backends) {
       const slow = definition.slowBackends[backend];
       const engine = `tsgan-${backend}`;
       if (notes.has(engine)) continue;
@@ -208,57 +217,32 @@ function runBenchmark(definition: BenchmarkDefinition, options: Options, withPee
       // Slow backends: one round, fewer steps.
       if (slow !== undefined && round > 0) continue;
       const sampling = slow === undefined ? base : { steps: slow.steps, warmup: slow.warmup };
-      const profile = options.profile && backend.startsWith("native") && round === 0;
+      const profile = options.profile && backend === "native" && round === 0 && definition.create !== undefined;
       const outcome = measureTsgan(definition, backend, batch, sampling, options, profile);
-      if (profile)
-        process.stderr.write(
-          outcome.stderr
-            .split("\n")
-            .filter((line) => !line.startsWith("npm warn"))
-            .join("\n"),
-        );
-      record(engine, outcome);
-      if (outcome.result)
-        console.log(
-          `  round ${round + 1} ${engine.padEnd(20)} ${outcome.result.median_ms} ms/step (${sampling.steps} steps)`,
-        );
-      else console.log(`  round ${round + 1} ${engine.padEnd(20)} ${notes.get(engine)}`);
+      if (profile) process.stderr.write(withoutNpmNotices(outcome.stderr));
+      record(round, engine, outcome, sampling.steps);
     }
-    if (withPeer) {
-      const outcome = measurePeer(definition, batch, base, options);
-      record("pytorch", outcome);
-      console.log(
-        `  round ${round + 1} ${"pytorch".padEnd(20)} ${outcome.result ? `${outcome.result.median_ms} ms/step` : `failed: ${outcome.error}`}`,
-      );
-    }
+    if (reference) record(round, reference.engine, reference.measure(batch, base), base.steps);
   }
-  const engines = [...options.backends.map((backend) => `tsgan-${backend}`), ...(withPeer ? ["pytorch"] : [])];
-  const summaries = engines.map((engine) => summarise(engine, runs.get(engine) ?? [], gflop, notes.get(engine)));
-  const peerMs = summaries.find((summary) => summary.engine === "pytorch")?.median_ms;
-  const peerBestMs = summaries.find((summary) => summary.engine === "pytorch")?.best_ms;
-  const bestRatio = (summary: EngineSummary) =>
-    summary.best_ms !== undefined && peerBestMs !== undefined ? (summary.best_ms / peerBestMs).toFixed(2) : "";
-  console.log(
-    `  ${"engine".padEnd(20)} ${"ms/step".padStart(9)} ${"× peer".padStart(8)} ${"GFLOP/s".padStart(8)} ${"RSS MB".padStart(7)} ${"best ms".padStart(8)} ${"best ×".padStart(7)}`,
-  );
-  for (const summary of summaries) {
-    const ratio =
-      summary.median_ms !== undefined && peerMs !== undefined ? (summary.median_ms / peerMs).toFixed(2) : "";
-    const line =
-      summary.median_ms === undefined
-        ? `  ${summary.engine.padEnd(20)} ${summary.note ?? "no result"}`
-        : `  ${summary.engine.padEnd(20)} ${String(summary.median_ms).padStart(9)} ${ratio.padStart(8)} ${String(summary.gflop_per_s ?? "").padStart(8)} ${String(summary.peak_rss_mb).padStart(7)} ${String(summary.best_ms).padStart(8)} ${bestRatio(summary).padStart(7)}`;
-    console.log(line);
-  }
+  const engines = [...backends.map((backend) => `tsgan-${backend}`), ...(reference ? [reference.engine] : [])];
+  const summaries = engines.map((engine) => {
+    const engineRuns = runs.get(engine) ?? [];
+    return summarise(engine, engineRuns, engineRuns.map(figure), definition.gflopPerStep?.(batch), notes.get(engine));
+  });
+  printTable(summaries, reference?.engine);
+  const referenceMs = summaries.find((summary) => summary.engine === reference?.engine)?.median_ms;
+  const nativeMs = summaries.find((summary) => summary.engine === "tsgan-native")?.median_ms;
   return {
     benchmark: definition.name,
     batch,
     sampling: base,
-    gflop_per_step: gflop,
+    statistic,
+    reference: reference?.engine,
+    gflop_per_step: definition.gflopPerStep?.(batch),
     engines: summaries,
-    ratio_native_to_peer:
-      peerMs !== undefined && summaries[0]?.engine === "tsgan-native" && summaries[0].median_ms !== undefined
-        ? Math.round((summaries[0].median_ms / peerMs) * 1000) / 1000
+    ratio_native_to_reference:
+      referenceMs !== undefined && nativeMs !== undefined
+        ? Math.round((nativeMs / referenceMs) * 1000) / 1000
         : undefined,
     runs: Object.fromEntries(runs),
   };

@@ -1,6 +1,8 @@
 // A fused Adam update: the ~13 element-wise ops of an Adam step (src/core/training/optimizers.ts) in one pass.
 // Operation order and float32 rounding follow that op chain exactly, so results are bit-identical to it.
+// And the global gradient norm √(Σ g²) over a list of arrays in one call (instead of square + sum per gradient).
 #include <cmath>
+#include <vector>
 
 #include "common.h"
 #include "parallel.h"
@@ -51,10 +53,72 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/** Elements per block of sumOfSquares: each block is summed on its own, then the block sums in order. */
+constexpr int64_t kSquaresBlock = 4096;
+/** Independent accumulators per block (the additions of one accumulator wait on each other). */
+constexpr int kSquaresLanes = 16;
+
+/** Σ x² of one block in float64, kSquaresLanes interleaved partial sums. */
+double blockSumOfSquares(const float* x, int64_t length) {
+  double lanes[kSquaresLanes] = {};
+  int64_t i = 0;
+  for (; i + kSquaresLanes <= length; i += kSquaresLanes) {
+#pragma omp simd
+    for (int lane = 0; lane < kSquaresLanes; lane++) {
+      const double value = x[i + lane];
+      lanes[lane] += value * value;
+    }
+  }
+  double sum = 0;
+  for (; i < length; i++) sum += static_cast<double>(x[i]) * x[i];
+  for (double lane : lanes) sum += lane;
+  return sum;
+}
+
+/**
+ * sumOfSquares(arrays: Float32Array[]) -> number: Σ over every element of every array of x², in float64. Blocks
+ * of kSquaresBlock elements are summed in parallel and their sums added in a fixed order, so the result does not
+ * depend on the thread count.
+ */
+Napi::Value SumOfSquares(const Napi::CallbackInfo& info) {
+  auto list = info[0].As<Napi::Array>();
+  std::vector<const float*> data;
+  std::vector<int64_t> lengths, firstBlock;
+  int64_t blocks = 0;
+  for (uint32_t index = 0; index < list.Length(); index++) {
+    Napi::Value item = list.Get(index);
+    if (!item.IsTypedArray() || item.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      throw Napi::TypeError::New(info.Env(), "sumOfSquares: every array must be a Float32Array");
+    }
+    auto array = item.As<Napi::Float32Array>();
+    data.push_back(array.Data());
+    lengths.push_back(static_cast<int64_t>(array.ElementLength()));
+    firstBlock.push_back(blocks);
+    blocks += (lengths.back() + kSquaresBlock - 1) / kSquaresBlock;
+  }
+  std::vector<double> blockSums(static_cast<size_t>(blocks), 0.0);
+  for (size_t array = 0; array < data.size(); array++) {
+    const int64_t count = (lengths[array] + kSquaresBlock - 1) / kSquaresBlock;
+    const float* x = data[array];
+    const int64_t length = lengths[array];
+    double* sums = blockSums.data() + firstBlock[array];
+    parallelFor(count, [=](int64_t begin, int64_t end) {
+      for (int64_t block = begin; block < end; block++) {
+        const int64_t start = block * kSquaresBlock;
+        sums[block] = blockSumOfSquares(x + start, std::min(kSquaresBlock, length - start));
+      }
+    }, std::max<int64_t>(1, kParallelThreshold / kSquaresBlock));
+  }
+  double total = 0;
+  for (double sum : blockSums) total += sum;
+  return Napi::Number::New(info.Env(), total);
+}
+
 }  // namespace
 
 void registerOptimizers(Napi::Env env, Napi::Object exports) {
   exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
+  exports.Set("sumOfSquares", Napi::Function::New(env, SumOfSquares, "sumOfSquares"));
 }
 
 }  // namespace tsgan

@@ -6,6 +6,7 @@
  * layer owns explicit variables, the training mode is an argument, dropout masks derive from (seed, step, layer),
  * and running statistics change only when the caller says so.
  */
+import { BATCH_NORM_TRAINING_KERNEL, backendHasKernel, runFusedBatchNormTraining } from "../engine/fusedKernels.js";
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { layerWeight, type LayerWeight } from "./spectralNorm.js";
@@ -273,7 +274,11 @@ export const BATCH_NORM_MOMENTUM = 0.9;
 /** Added to the variance before the square root, as in PyTorch. */
 export const BATCH_NORM_EPSILON = 1e-5;
 
-/** Batch normalisation over every axis but the last (features or channels). */
+/**
+ * Batch normalisation (Ioffe & Szegedy 2015) over every axis but the last (features or channels). In training mode
+ * it normalises with the batch's statistics: on a backend with the fused TsganBatchNormTraining kernel
+ * (engine/fusedKernels.ts) in one differentiable kernel, elsewhere as tf.moments + tf.batchNorm.
+ */
 export class BatchNorm implements Layer {
   readonly outputShape: number[];
   private readonly scale: Variable;
@@ -294,8 +299,7 @@ export class BatchNorm implements Layer {
     if (!options.training) {
       return tf.batchNorm(input, this.runningMean, this.runningVariance, this.offset, this.scale, BATCH_NORM_EPSILON);
     }
-    const axes = input.shape.slice(0, -1).map((_, axis) => axis);
-    const { mean, variance } = tf.moments(input, axes);
+    const { output, mean, variance } = this.normaliseWithBatchStatistics(input);
     if (options.updateStatistics) {
       // Running variance uses the unbiased estimate, as PyTorch does; kept off the gradient tape.
       const count = input.size / mean.size;
@@ -307,7 +311,20 @@ export class BatchNorm implements Layer {
         tf.add(tf.mul(this.runningVariance, BATCH_NORM_MOMENTUM), tf.mul(unbiased, 1 - BATCH_NORM_MOMENTUM)),
       );
     }
-    return tf.batchNorm(input, mean, variance, this.offset, this.scale, BATCH_NORM_EPSILON);
+    return output;
+  }
+
+  /** input [..., features] → normalised output, and the batch mean and biased variance ([features] each). */
+  private normaliseWithBatchStatistics(input: Tensor): { output: Tensor; mean: Tensor; variance: Tensor } {
+    if (backendHasKernel(BATCH_NORM_TRAINING_KERNEL)) {
+      const inputs = { x: input, scale: this.scale, offset: this.offset };
+      const [output, mean, variance] = runFusedBatchNormTraining(inputs, { varianceEpsilon: BATCH_NORM_EPSILON });
+      return { output, mean, variance };
+    }
+    const axes = input.shape.slice(0, -1).map((_, axis) => axis);
+    const { mean, variance } = tf.moments(input, axes);
+    const output = tf.batchNorm(input, mean, variance, this.offset, this.scale, BATCH_NORM_EPSILON);
+    return { output, mean, variance };
   }
 }
 

@@ -7,6 +7,7 @@
  * float32, which drifts from a resumed run's pow(β, t) in the last bits — resume would not be bit-identical).
  */
 import type { Config } from "../config.js";
+import { ADAM_KERNEL, backendHasKernel, runFusedAdam, type AdamKernelAttributes } from "../engine/fusedKernels.js";
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
 
 /** Adam's ε, added to √v̂ as in PyTorch. */
@@ -89,7 +90,11 @@ abstract class SlottedOptimizer implements Optimizer {
   }
 }
 
-/** Adam (Kingma & Ba 2015): m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − α·m̂ / (√v̂ + ε). */
+/**
+ * Adam (Kingma & Ba 2015): m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − α·m̂ / (√v̂ + ε).
+ * On a backend with the fused TsganAdam kernel (engine/fusedKernels.ts) each variable's update is one kernel
+ * instead of ~13 element-wise ones, with bit-identical results; elsewhere it runs as the ops written out below.
+ */
 export class Adam extends SlottedOptimizer {
   readonly kind = "adam" as const;
 
@@ -108,10 +113,29 @@ export class Adam extends SlottedOptimizer {
     const t = this.steps + 1;
     const firstCorrection = 1 - this.beta1 ** t; // float64 on the JS side
     const secondCorrection = Math.sqrt(1 - this.beta2 ** t);
+    const fused = backendHasKernel(ADAM_KERNEL);
     tf.tidy(() => {
       gradients.forEach((gradient, index) => {
         const [m, v] = this.slotsByVariable[index]! as [Slot, Slot];
         const variable = this.variables[index]!;
+        if (fused) {
+          // The same update in one kernel, bit-identical to the ops below.
+          const attributes: AdamKernelAttributes = {
+            beta1: this.beta1,
+            oneMinusBeta1: 1 - this.beta1,
+            beta2: this.beta2,
+            oneMinusBeta2: 1 - this.beta2,
+            secondCorrection,
+            epsilon: ADAM_EPSILON,
+            stepSize: this.learningRate / firstCorrection,
+          };
+          const inputs = { variable, gradient, m: m.variable, v: v.variable };
+          const [newVariable, newM, newV] = runFusedAdam(inputs, attributes);
+          m.variable.assign(newM);
+          v.variable.assign(newV);
+          variable.assign(newVariable);
+          return;
+        }
         const newM = tf.add(tf.mul(m.variable, this.beta1), tf.mul(gradient, 1 - this.beta1));
         const newV = tf.add(tf.mul(v.variable, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
         m.variable.assign(newM);

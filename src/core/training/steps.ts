@@ -6,6 +6,7 @@
  * tensors; the loop reads them all with one download per iteration.
  */
 import { tf, type Scalar, type Tensor, type Variable } from "../engine/tf.js";
+import { GLOBAL_NORM_KERNEL, backendHasKernel, runFusedGlobalNorm } from "../engine/fusedKernels.js";
 import { hashSeed } from "../engine/random.js";
 import { gradientPenalty, interpolationWeights, r1Penalty, type Critic } from "../losses/index.js";
 import type { Gan } from "./gan.js";
@@ -44,8 +45,9 @@ const FAKE_PASS = "fake";
 /** Seeds the interpolation weights ε of the gradient penalty, and D's dropout masks on the interpolates. */
 const INTERPOLATION = "interpolation";
 
-/** Global L2 norm of a list of gradients. */
+/** Global L2 norm of a list of gradients (one fused kernel where the backend has it: engine/fusedKernels.ts). */
 export function globalNorm(gradients: Tensor[]): Scalar {
+  if (backendHasKernel(GLOBAL_NORM_KERNEL)) return runFusedGlobalNorm(gradients) as Scalar;
   return tf.tidy(() => tf.sqrt(tf.addN(gradients.map((gradient) => tf.sum(tf.square(gradient))))) as Scalar);
 }
 

@@ -145,6 +145,8 @@ export interface NativeAddon {
     newV: Float32Array,
     coefficients: Float64Array,
   ): void;
+  /** Σ x² over every element of every array, in float64 (independent of the thread count). */
+  sumOfSquares(arrays: Float32Array[]): number;
   batchNormTraining(
     x: Float32Array,
     scale: Float32Array | null,

@@ -24,8 +24,8 @@ import {
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
 
+import { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL } from "../../../core/engine/fusedKernels.js";
 import { ActivationGradOp } from "./addon.js";
-import { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL } from "./kernels/batchnorm.js";
 import { EXTREMUM_GRAD_KERNEL, reductionView } from "./kernels/reduce.js";
 import { NATIVE_BACKEND_NAME, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "./backend.js";
 

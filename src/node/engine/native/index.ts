@@ -14,6 +14,11 @@
  */
 // tsgan's TF.js entry: registers the cpu backend and every stock gradient, which installNativeGradients wraps.
 import "../../../core/engine/tf.js";
+import {
+  ADAM_KERNEL,
+  BATCH_NORM_TRAINING_GRAD_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL,
+} from "../../../core/engine/fusedKernels.js";
 import { getKernelsForBackend, registerBackend, registerKernel } from "@tensorflow/tfjs-core";
 
 import { INSTALL_HINT, loadAddon, type NativeAddon, type NativeInfo } from "./addon.js";
@@ -28,9 +33,9 @@ import { convolutionKernels } from "./kernels/convolution.js";
 import { elementwiseKernels } from "./kernels/elementwise.js";
 import { matmulKernels } from "./kernels/matmul.js";
 import { gradientKernels, installNativeGradients } from "./gradients.js";
-import { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL, batchNormKernels } from "./kernels/batchnorm.js";
+import { batchNormKernels } from "./kernels/batchnorm.js";
 import { layoutKernels } from "./kernels/layout.js";
-import { ADAM_KERNEL, optimizerKernels } from "./kernels/optimizers.js";
+import { optimizerKernels } from "./kernels/optimizers.js";
 import { reduceKernels } from "./kernels/reduce.js";
 
 export {

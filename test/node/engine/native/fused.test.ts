@@ -1,13 +1,22 @@
 /**
- * The fused kernels that tsgan's layers and optimizers may call on the native backend, vs the same computations
+ * The fused kernels that tsgan's layers and optimizers call on the native backend, vs the same computations
  * written as TF.js ops on the cpu backend: TsganAdam (bit-identical), TsganBatchNormTraining and its registered
- * gradient (as documented in src/node/engine/native/kernels/batchnorm.ts); and the fused gradients'
- * deference to the stock formulas when a backward pass is itself differentiated.
+ * gradient, TsganGlobalNorm (contract: src/core/engine/fusedKernels.ts); that tsgan's Adam, BatchNorm and global
+ * gradient norm actually run them on native (and not elsewhere); and the fused gradients' deference to the stock
+ * formulas when a backward pass is itself differentiated.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL } from "../../../../src/node/engine/native/index.js";
+import {
+  ADAM_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL,
+  GLOBAL_NORM_KERNEL,
+} from "../../../../src/core/engine/fusedKernels.js";
+import { BatchNorm, ParameterStore } from "../../../../src/core/models/layers.js";
+import { Adam } from "../../../../src/core/training/optimizers.js";
+import { globalNorm } from "../../../../src/core/training/steps.js";
+import { nativeInfo, setNativeThreads } from "../../../../src/node/engine/native/index.js";
 import {
   RELATIVE_TOLERANCE,
   compareBackends,
@@ -89,7 +98,7 @@ describe("fused gradients and higher-order differentiation", () => {
 describe("TsganBatchNormTraining", () => {
   const EPSILON = 1e-5;
 
-  /** The call documented in kernels/batchnorm.ts; returns [y, mean, variance]. */
+  /** The call documented in src/core/engine/fusedKernels.ts; returns [y, mean, variance]. */
   function fusedBatchNorm(x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[] {
     return tf
       .engine()
@@ -161,5 +170,113 @@ describe("TsganBatchNormTraining statistics in a loss", () => {
     const expected = runOn("cpu", compute(false));
     const actual = runOn("native", compute(true));
     expect(relativeError(actual.values[0]!, expected.values[0]!)).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
+  });
+});
+
+describe("tsgan's Adam and BatchNorm run on the fused kernels on native", () => {
+  /** Names of the kernels that `compute` ran on `backend` (from tf.profile). */
+  async function kernelsRun(backend: "cpu" | "native", compute: () => void): Promise<string[]> {
+    tf.setBackend(backend);
+    const info = await tf.profile(() => {
+      compute();
+      return tf.scalar(0);
+    });
+    return info.kernelNames;
+  }
+
+  it("Adam calls TsganAdam on native, the ops on cpu, and both give the same bits", async () => {
+    const shape = [37, 29];
+    const STEPS = 3;
+    const train = (backend: "cpu" | "native") => {
+      tf.setBackend(backend);
+      const variable = tf.variable(tf.tensor(uniformValues(shape, 21), shape));
+      const optimizer = new Adam([variable], ["weights"], 2e-4, 0.5, 0.999);
+      for (let step = 0; step < STEPS; step++) {
+        const gradient = tf.tensor(uniformValues(shape, 30 + step, -1e-2, 1e-2), shape);
+        optimizer.apply([gradient]);
+        gradient.dispose();
+      }
+      const values = Float32Array.from(variable.dataSync());
+      optimizer.dispose();
+      variable.dispose();
+      return values;
+    };
+    expect(Array.from(train("native"))).toEqual(Array.from(train("cpu")));
+    const kernels = async (backend: "cpu" | "native") => {
+      tf.setBackend(backend);
+      const variable = tf.variable(tf.zeros(shape));
+      const optimizer = new Adam([variable], ["weights"], 2e-4, 0.5, 0.999);
+      const gradient = tf.onesLike(variable);
+      const names = await kernelsRun(backend, () => optimizer.apply([gradient]));
+      tf.dispose([gradient, variable]);
+      optimizer.dispose();
+      return names;
+    };
+    expect(await kernels("native")).toContain(ADAM_KERNEL);
+    expect(await kernels("cpu")).not.toContain(ADAM_KERNEL);
+  });
+
+  it("BatchNorm in training mode calls TsganBatchNormTraining on native and matches cpu", async () => {
+    const shape = [8, 5, 5, 6];
+    const compute = () => {
+      const store = new ParameterStore("bn", 1);
+      const layer = new BatchNorm(store, "bn0", shape.slice(1));
+      const x = tf.tensor(uniformValues(shape, 41, -2, 3), shape);
+      const weights = tf.tensor(uniformValues(shape, 42), shape);
+      // The gradient of Σ y·w with respect to x, and the output (its running statistics updated on the way).
+      const gradient = tf.grad((input: tf.Tensor) =>
+        tf.sum(tf.mul(layer.apply(input, { training: true, updateStatistics: true }), weights)),
+      )(x);
+      const inference = layer.apply(x, { training: false }); // uses the running statistics just updated
+      const outputs = [layer.apply(x, { training: true }), gradient, inference];
+      tf.dispose([...store.trainable.values(), ...store.statistics.values()]);
+      return outputs;
+    };
+    const expected = runOn("cpu", compute);
+    const actual = runOn("native", compute);
+    expected.values.forEach((values, index) => {
+      expect(relativeError(actual.values[index]!, values), `output ${index}`).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
+    });
+    const kernels = async (backend: "cpu" | "native") =>
+      kernelsRun(backend, () => {
+        tf.tidy(() => {
+          compute();
+        });
+      });
+    expect(await kernels("native")).toContain(BATCH_NORM_TRAINING_KERNEL);
+    expect(await kernels("cpu")).not.toContain(BATCH_NORM_TRAINING_KERNEL);
+  });
+});
+
+describe("TsganGlobalNorm", () => {
+  it("globalNorm runs it on native and agrees with the op chain on cpu", async () => {
+    const shapes = [[400, 400], [1000], [4, 4, 64, 128], [3], [70001]];
+    const compute = () => {
+      const gradients = shapes.map((shape, index) => tf.tensor(uniformValues(shape, 50 + index), shape));
+      return globalNorm(gradients);
+    };
+    const expected = runOn("cpu", compute);
+    const actual = runOn("native", compute);
+    expect(actual.shapes[0]).toEqual([]);
+    expect(relativeError(actual.values[0]!, expected.values[0]!)).toBeLessThanOrEqual(1e-6);
+    tf.setBackend("native");
+    const gradients = shapes.map((shape) => tf.ones(shape));
+    const info = await tf.profile(() => globalNorm(gradients));
+    expect(info.kernelNames).toContain(GLOBAL_NORM_KERNEL);
+    expect(info.kernelNames).not.toContain("Square");
+    tf.dispose(gradients);
+  });
+
+  it("does not depend on the thread count", () => {
+    const shape = [300, 1000]; // many blocks, split over the threads
+    const compute = () => globalNorm([tf.tensor(uniformValues(shape, 60), shape)]);
+    const threads = nativeInfo()!.threads;
+    const withAll = runOn("native", compute).values[0]![0];
+    setNativeThreads(1);
+    try {
+      expect(runOn("native", compute).values[0]![0]).toBe(withAll);
+    } finally {
+      setNativeThreads(threads);
+    }
   });
 });

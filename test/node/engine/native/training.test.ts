@@ -1,5 +1,6 @@
 /**
- * Whole training steps (tsgan's own models and Algorithm-1 steps) on the native backend vs the cpu backend, and a
+ * Whole training steps (tsgan's own models and Algorithm-1 steps) on the native backend vs the cpu backend;
+ * determinism and bit-identical resume on native (where BatchNorm and Adam run on the fused kernels); and a
  * 1 000-step run without tensor or native-memory leaks.
  *
  * Tolerance: the losses of the first steps agree to 1e-3 relative. Kernels differ in summation order (oneDNN
@@ -9,9 +10,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { resolveConfig, type Config } from "../../../../src/core/config.js";
+import { toyDataset } from "../../../../src/core/data/dataset.js";
 import { toyDistribution } from "../../../../src/core/data/toys.js";
 import { Rng } from "../../../../src/core/engine/random.js";
-import { createGan, disposeGan } from "../../../../src/core/training/gan.js";
+import { snapshotValues } from "../../../../src/core/models/network.js";
+import { trainAlgorithm1, type TrainingEventMap } from "../../../../src/core/training/algorithm1.js";
+import { encodeCheckpoint, restoreCheckpoint } from "../../../../src/core/training/checkpoint.js";
+import { Events } from "../../../../src/core/training/events.js";
+import { createGan, disposeGan, type Gan } from "../../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../../src/core/training/noise.js";
 import { discriminatorStep, generatorStep } from "../../../../src/core/training/steps.js";
 import { requireNativeBackend } from "./helpers.js";
@@ -110,6 +116,51 @@ describe("training on native matches cpu", () => {
     const expected = trainLosses("cpu", config, imageShape, images, 3);
     const actual = trainLosses("native", config, imageShape, images, 3);
     expectSameLosses(actual, expected);
+  });
+});
+
+describe("reproducibility on native", () => {
+  /** BatchNorm in G (fused kernel), dropout in D, Adam (fused kernel), k = 2. */
+  const config = resolveConfig({
+    ...mlpConfig,
+    steps: 6,
+    discriminatorSteps: 2,
+    mlp: { ...mlpConfig.mlp, discriminatorDropout: 0.5 },
+  });
+  const STOP_AT = 3;
+  const dataset = toyDataset(grid);
+
+  async function trainedWeights(gan: Gan, stopAt?: number): Promise<Map<string, Float32Array>> {
+    const options = stopAt === undefined ? {} : { shouldStop: () => gan.step >= stopAt };
+    await trainAlgorithm1(gan, dataset, new Events<TrainingEventMap>(), options);
+    return new Map([
+      ...[...snapshotValues(gan.generator)].map(([name, values]) => [`generator/${name}`, values] as const),
+      ...[...snapshotValues(gan.discriminator)].map(([name, values]) => [`discriminator/${name}`, values] as const),
+    ]);
+  }
+
+  it("two runs give the same bits, and a run resumed from its step-3 checkpoint matches them", async () => {
+    tf.setBackend("native");
+    const runs = [];
+    for (let run = 0; run < 2; run++) {
+      const gan = createGan(config, [2]);
+      runs.push(await trainedWeights(gan));
+      disposeGan(gan);
+    }
+    const first = createGan(config, [2]);
+    const atStop = await trainedWeights(first, STOP_AT);
+    const { manifest, data } = encodeCheckpoint(first);
+    disposeGan(first);
+    const resumed = createGan(config, [2]);
+    restoreCheckpoint(resumed, manifest, data);
+    runs.push(await trainedWeights(resumed));
+    disposeGan(resumed);
+
+    expect(atStop.get("generator/dense0/kernel")).not.toEqual(runs[0]!.get("generator/dense0/kernel"));
+    for (const run of runs.slice(1)) {
+      expect([...run.keys()]).toEqual([...runs[0]!.keys()]);
+      for (const [name, values] of runs[0]!) expect(run.get(name), name).toEqual(values);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 /**
- * Batch normalisation in training mode as two fused kernels, registered for the native backend only:
+ * Batch normalisation in training mode as two fused kernels on the native backend (names and contract:
+ * src/core/engine/fusedKernels.ts; tsgan's BatchNorm layer calls the first whenever the backend has it):
  *
  *   TsganBatchNormTraining      {x, scale, offset} {varianceEpsilon} -> [y, mean, variance]
  *   TsganBatchNormTrainingGrad  {dy, x, mean, variance, scale?} {varianceEpsilon} -> [dx, dScale, dOffset]
@@ -7,21 +8,25 @@
  * x is [..., channels] (statistics over every axis but the last); mean and variance (biased, as tf.moments) are
  * [channels]. TsganBatchNormTraining has a registered gradient (src/node/engine/native/gradients.ts) that runs the
  * second kernel and differentiates through the batch statistics, so one call replaces tf.moments + tf.batchNorm
- * and their ~25 full-size backward kernels with 3 + 2 passes over the data. A layer uses it, when
- * `tf.getKernel("TsganBatchNormTraining", tf.getBackend())` exists, as
- *
- *   const [y, mean, variance] = tf.engine().runKernel("TsganBatchNormTraining", { x, scale, offset },
- *     { varianceEpsilon }) as tf.Tensor[];   // differentiable in x, scale, offset; mean/variance for running stats
- *
+ * and their ~25 full-size backward kernels with 3 + 2 passes over the data.
  * (test/node/engine/native/fused.test.ts checks it against tf.moments + tf.batchNorm on the cpu backend.)
  */
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 
+import {
+  BATCH_NORM_TRAINING_GRAD_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL,
+  type BatchNormTrainingAttributes,
+} from "../../../../core/engine/fusedKernels.js";
 import { allFloat32, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "../backend.js";
 
-/** Kernel names of the fused training-mode batch normalisation. */
-export const BATCH_NORM_TRAINING_KERNEL = "TsganBatchNormTraining";
-export const BATCH_NORM_TRAINING_GRAD_KERNEL = "TsganBatchNormTrainingGrad";
+/** TsganBatchNormTraining's ε when the caller gives none (TF.js's tf.batchNorm default). */
+const DEFAULT_VARIANCE_EPSILON = 1e-3;
+
+function varianceEpsilonOf(attrs: NativeKernelArgs["attrs"]): number {
+  const { varianceEpsilon } = (attrs ?? {}) as Partial<BatchNormTrainingAttributes>;
+  return typeof varianceEpsilon === "number" ? varianceEpsilon : DEFAULT_VARIANCE_EPSILON;
+}
 
 function channelsOf(x: TensorInfo, name: string, parameters: (TensorInfo | undefined)[]): number {
   const channels = x.shape[x.shape.length - 1] ?? 0;
@@ -44,7 +49,7 @@ function batchNormTraining({ inputs, backend, attrs }: NativeKernelArgs): Tensor
     backend.floats(x!),
     scale === undefined ? null : backend.floats(scale),
     offset === undefined ? null : backend.floats(offset),
-    (attrs?.["varianceEpsilon"] as number | undefined) ?? 1e-3,
+    varianceEpsilonOf(attrs),
     channels,
     y,
     mean,
@@ -66,7 +71,7 @@ function batchNormTrainingGrad({ inputs, backend, attrs }: NativeKernelArgs): Te
     backend.floats(mean!),
     backend.floats(variance!),
     scale === undefined ? null : backend.floats(scale),
-    (attrs?.["varianceEpsilon"] as number | undefined) ?? 1e-3,
+    varianceEpsilonOf(attrs),
     channels,
     dx,
     dScale,

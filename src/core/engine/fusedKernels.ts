@@ -1,0 +1,92 @@
+/**
+ * Fused kernels: one kernel for a computation that tsgan otherwise writes as a chain of TF.js ops. Only some
+ * backends register them (Node's native oneDNN engine, src/node/engine/native/); tsgan's layers and optimizers call
+ * one when the active backend has it and run the op-by-op formula otherwise (cpu, wasm, browsers). The names and
+ * attribute contracts live here, in core, so that core can call the kernels without importing the engines that
+ * implement them (those import these names instead: arrows point down).
+ */
+import { tf, type Tensor } from "./tf.js";
+
+/**
+ * `TsganAdam`: one Adam update of one variable in one pass.
+ *   inputs {variable, gradient, m, v} (float32, one size) → [newVariable, newM, newV]
+ * Bit-identical to the op chain of src/core/training/optimizers.ts (m·β1 + g·(1−β1); v·β2 + g²·(1−β2);
+ * θ − (m / (√v / c2 + ε))·stepSize, each step rounded to float32 as TF.js rounds it).
+ */
+export const ADAM_KERNEL = "TsganAdam";
+
+/** Attributes of TsganAdam, computed in float64 by the caller (the kernel rounds each to float32). */
+export interface AdamKernelAttributes {
+  beta1: number;
+  /** 1 − β1. */
+  oneMinusBeta1: number;
+  beta2: number;
+  /** 1 − β2. */
+  oneMinusBeta2: number;
+  /** c2 = √(1 − β2^t). */
+  secondCorrection: number;
+  epsilon: number;
+  /** α / (1 − β1^t). */
+  stepSize: number;
+}
+
+/**
+ * `TsganBatchNormTraining`: batch normalisation with the batch's own statistics, differentiable in x, scale and
+ * offset (through the statistics; its gradient is the backend's business).
+ *   inputs {x: [..., channels], scale: [channels], offset: [channels]} → [y (shape of x), mean, variance]
+ * mean and variance: [channels], over every axis but the last; variance biased (divided by n, as tf.moments).
+ * Agrees with tf.moments + tf.batchNorm to float32 rounding (not bit for bit: it sums in float64).
+ */
+export const BATCH_NORM_TRAINING_KERNEL = "TsganBatchNormTraining";
+
+/** The backward kernel a backend registers for TsganBatchNormTraining's gradient. */
+export const BATCH_NORM_TRAINING_GRAD_KERNEL = "TsganBatchNormTrainingGrad";
+
+/** Attributes of TsganBatchNormTraining (and of its gradient kernel). */
+export interface BatchNormTrainingAttributes {
+  /** ε added to the variance before the square root. */
+  varianceEpsilon: number;
+}
+
+/**
+ * `TsganGlobalNorm`: the global L2 norm of a list of tensors, √(Σ_i Σ g_i²), in one kernel.
+ *   inputs {t0, t1, …} (float32, any shapes; see globalNormInputs) → scalar float32
+ * Summed in float64, so it agrees with tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g))))) to float32
+ * rounding (not bit for bit: that chain rounds every square to float32).
+ */
+export const GLOBAL_NORM_KERNEL = "TsganGlobalNorm";
+
+/** The named inputs of TsganGlobalNorm for a list of tensors: t0, t1, … in list order. */
+export function globalNormInputs(tensors: Tensor[]): Record<string, Tensor> {
+  return Object.fromEntries(tensors.map((tensor, index) => [`t${index}`, tensor]));
+}
+
+/** True when the active backend registers `kernelName`. */
+export function backendHasKernel(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}
+
+/** Runs TsganAdam (check backendHasKernel first); returns [newVariable, newM, newV]. */
+export function runFusedAdam(
+  inputs: { variable: Tensor; gradient: Tensor; m: Tensor; v: Tensor },
+  attributes: AdamKernelAttributes,
+): [Tensor, Tensor, Tensor] {
+  return tf.engine().runKernel(ADAM_KERNEL, inputs, { ...attributes }) as unknown as [Tensor, Tensor, Tensor];
+}
+
+/** Runs TsganGlobalNorm (check backendHasKernel first): √(Σ_i Σ t_i²) as a scalar. */
+export function runFusedGlobalNorm(tensors: Tensor[]): Tensor {
+  return tf.engine().runKernel(GLOBAL_NORM_KERNEL, globalNormInputs(tensors), {}) as Tensor;
+}
+
+/** Runs TsganBatchNormTraining (check backendHasKernel first); returns [y, mean, variance]. */
+export function runFusedBatchNormTraining(
+  inputs: { x: Tensor; scale: Tensor; offset: Tensor },
+  attributes: BatchNormTrainingAttributes,
+): [Tensor, Tensor, Tensor] {
+  return tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, inputs, { ...attributes }) as unknown as [
+    Tensor,
+    Tensor,
+    Tensor,
+  ];
+}
