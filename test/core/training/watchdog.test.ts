@@ -108,7 +108,7 @@ describe("saturation watchdog on real training", () => {
   }
 
   it("is provoked by a D that learns 10× faster with 3 steps per iteration against a minimax G that barely moves", async () => {
-    // Measured: saturated from iteration 8 on; the 50-step window completes at iteration 57.
+    // Measured: saturated from iteration 10 on; the 50-step window completes at iteration 59.
     const warnings = await train(
       {
         steps: 80,
