@@ -43,8 +43,13 @@ export type LossName = (typeof LOSS_NAMES)[number];
  */
 export const SPECTRAL_NORM_NAMES = ["none", "discriminator", "both"] as const;
 export type SpectralNormName = (typeof SPECTRAL_NORM_NAMES)[number];
+/**
+ * The binary cross-entropy losses: D's output is the logit of a probability D(x) (the paper's D), so σ(output),
+ * V(D, G) and label smoothing's real/fake targets mean what they say. The others' D outputs a score or a critic.
+ */
+export const CROSS_ENTROPY_LOSSES = ["non-saturating", "minimax"] as const satisfies readonly LossName[];
 /** The losses with real/fake targets for one-sided label smoothing: the binary cross-entropy ones. */
-export const LABEL_SMOOTHING_LOSSES = ["non-saturating", "minimax"] as const satisfies readonly LossName[];
+export const LABEL_SMOOTHING_LOSSES = CROSS_ENTROPY_LOSSES;
 /** WGAN-GP's λ (Gulrajani et al. 2017, Algorithm 1: "λ = 10"; used for every experiment in the paper). */
 export const WASSERSTEIN_GP_PENALTY_WEIGHT = 10;
 /**

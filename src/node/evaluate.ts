@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { ConfigError, resolveConfig } from "../core/config.js";
+import { ConfigError, CROSS_ENTROPY_LOSSES, resolveConfig } from "../core/config.js";
 import { isToyDistributionName, toyDistribution } from "../core/data/toys.js";
 import type { BackendName } from "../core/engine/backend.js";
 import { Rng } from "../core/engine/random.js";
@@ -231,11 +231,13 @@ function metricContext(
   const distribution = toyDistribution(dataset);
   const count = generated.length / distribution.dimension;
   let real: Float32Array | undefined;
+  // V(D, G) of the trained D needs D(x) = σ(output): only the cross-entropy losses' D outputs a logit of it.
+  const probabilityD = (CROSS_ENTROPY_LOSSES as readonly string[]).includes(gan.config.loss);
   const toy = {
     distribution,
     generated,
     real: () => (real ??= distribution.sample(count, Rng.derive(seed, "eval/real"))),
-    logits: (points: Float32Array, rows: number) => discriminatorLogits(gan, points, rows),
+    ...(probabilityD ? { logits: (points: Float32Array, rows: number) => discriminatorLogits(gan, points, rows) } : {}),
   };
   return { context: { dataset, toy, onProgress }, sharedSeconds: () => 0, dispose: () => {} };
 }

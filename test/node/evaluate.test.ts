@@ -75,6 +75,15 @@ describe("evaluateRun on a toy run", () => {
     expect(value.realCount).toBe(2500);
   });
 
+  it("reports V(D, G) of the trained D only when D outputs a probability's logit (not for a hinge critic)", async () => {
+    const critic = join(scratch, "ring-hinge");
+    await trainRun({ out: critic, config: resolveConfig({ ...TINY_TOY, loss: "hinge" }), log: quiet });
+    const { report } = await evaluateRun({ run: critic, metrics: ["divergence"], samples: 500 });
+    const divergence = report.metrics.divergence!.result;
+    expect(divergence.discriminatorValue).toBeUndefined();
+    expect(divergence.jensenShannon).toBeGreaterThanOrEqual(0); // the rest of the metric is computed as before
+  });
+
   it("evaluates a chosen checkpoint and metric, and merges with what was computed before", async () => {
     await evaluateRun({ run: out, checkpoint: 10, metrics: ["divergence"], samples: 500 });
     const { report } = await evaluateRun({ run: out, checkpoint: 10, metrics: ["modes"], samples: 400, seed: 9 });
