@@ -2,7 +2,7 @@
  * The CLI as a user meets it: bad input gives one clear line on stderr and a non-zero exit, and nothing already
  * written is lost; a good run and `tsgan sample` write what they promise.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,12 +15,26 @@ const scratch = mkdtempSync(join(tmpdir(), "tsgan-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const images = writeTinyImages(scratch);
 
-function tsgan(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: scratch, encoding: "utf8", timeout: 120_000 });
-  return { status: result.status, stderr: result.stderr.trim(), stdout: result.stdout.trim() };
+/**
+ * Runs the CLI and resolves with its exit status and output. Asynchronous on purpose: a synchronous spawn would block
+ * this test worker's event loop for the whole run, and vitest's worker RPC times out after 60 s of that on a loaded
+ * machine.
+ */
+function tsgan(...args: string[]): Promise<{ status: number | null; stderr: string; stdout: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: scratch, encoding: "utf8", timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        done({ status, stderr: stderr.trim(), stdout: stdout.trim() });
+      },
+    );
+  });
 }
 
-function expectOneLineError(result: ReturnType<typeof tsgan>, pattern: RegExp) {
+function expectOneLineError(result: Awaited<ReturnType<typeof tsgan>>, pattern: RegExp) {
   expect(result.status).not.toBe(0);
   expect(result.stderr).toMatch(pattern);
   const lines = result.stderr.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("(run with --help"));
@@ -28,8 +42,8 @@ function expectOneLineError(result: ReturnType<typeof tsgan>, pattern: RegExp) {
 }
 
 describe("tsgan CLI", () => {
-  it("documents every training flag in --help", () => {
-    const result = tsgan("train", "--help");
+  it("documents every training flag in --help", async () => {
+    const result = await tsgan("train", "--help");
     expect(result.status).toBe(0);
     for (const flag of [
       "--dataset",
@@ -59,83 +73,86 @@ describe("tsgan CLI", () => {
     expect(result.stdout).toContain("DCGAN's Adam rate"); // defaults carry their reasons
   });
 
-  it("rejects an unknown flag", () => {
-    expectOneLineError(tsgan("train", "--bogus"), /unknown option '--bogus'/);
+  it("rejects an unknown flag", async () => {
+    expectOneLineError(await tsgan("train", "--bogus"), /unknown option '--bogus'/);
   });
 
-  it("rejects a bad value", () => {
-    expectOneLineError(tsgan("train", "--steps", "ten"), /--steps.*not an integer/);
-    expectOneLineError(tsgan("train", "--loss", "wasserstein"), /wasserstein.*invalid/i);
-    expectOneLineError(tsgan("train", "--steps", "0", "--dataset", "ring-2d"), /config: steps: /);
+  it("rejects a bad value", async () => {
+    expectOneLineError(await tsgan("train", "--steps", "ten"), /--steps.*not an integer/);
+    expectOneLineError(await tsgan("train", "--loss", "wasserstein"), /wasserstein.*invalid/i);
+    expectOneLineError(await tsgan("train", "--steps", "0", "--dataset", "ring-2d"), /config: steps: /);
   });
 
-  it("refuses a model no machine can hold before allocating it, naming the bytes", () => {
+  it("refuses a model no machine can hold before allocating it, naming the bytes", async () => {
     const out = join(scratch, "too-big");
-    const result = tsgan("train", "--latent-dim", "1000000000", "--out", out);
+    const result = await tsgan("train", "--latent-dim", "1000000000", "--out", out);
     expectOneLineError(result, /^tsgan: config: this model needs about [\d.]+ TB to train .*this machine has/);
     expect(result.status).toBe(2);
     expect(existsSync(out)).toBe(false);
   });
 
-  it("rejects an unknown config key, naming it", () => {
+  it("rejects an unknown config key, naming it", async () => {
     const path = join(scratch, "bad.json");
     writeFileSync(path, JSON.stringify({ dataset: "ring-2d", mlp: { hidenLayers: [3] } }));
-    expectOneLineError(tsgan("train", "--config", path), /unknown key "mlp.hidenLayers"/);
+    expectOneLineError(await tsgan("train", "--config", path), /unknown key "mlp.hidenLayers"/);
     writeFileSync(path, "{ not json");
-    expectOneLineError(tsgan("train", "--config", path), /bad.json is not valid JSON/);
+    expectOneLineError(await tsgan("train", "--config", path), /bad.json is not valid JSON/);
   });
 
-  it("rejects a truncated data file and an unknown dataset", () => {
+  it("rejects a truncated data file and an unknown dataset", async () => {
     const truncated = join(scratch, "truncated.idx");
     writeFileSync(truncated, readFileSync(images).subarray(0, 100));
-    expectOneLineError(tsgan("train", "--dataset", `idx:${truncated}`, "--out", join(scratch, "never")), /truncated/);
+    expectOneLineError(
+      await tsgan("train", "--dataset", `idx:${truncated}`, "--out", join(scratch, "never")),
+      /truncated/,
+    );
     expect(existsSync(join(scratch, "never"))).toBe(false);
-    expectOneLineError(tsgan("train", "--dataset", "cifar"), /unknown dataset "cifar"/);
+    expectOneLineError(await tsgan("train", "--dataset", "cifar"), /unknown dataset "cifar"/);
   });
 
-  it("trains, refuses to overwrite, and samples a new grid from a checkpoint", () => {
+  it("trains, refuses to overwrite, and samples a new grid from a checkpoint", async () => {
     const out = join(scratch, "run");
     const config = join(scratch, "tiny.json");
     writeFileSync(config, JSON.stringify({ ...TINY_DCGAN, dataset: `idx:${images}`, steps: 3, sampleEvery: 0 }));
-    const trained = tsgan("train", "--config", config, "--out", out);
+    const trained = await tsgan("train", "--config", config, "--out", out);
     expect(trained.status, trained.stderr).toBe(0);
     expect(trained.stderr).toContain("finished at step 3");
     const metrics = readFileSync(join(out, "metrics.jsonl"), "utf8");
 
-    expectOneLineError(tsgan("train", "--config", config, "--out", out), /already holds a run/);
+    expectOneLineError(await tsgan("train", "--config", config, "--out", out), /already holds a run/);
     expect(readFileSync(join(out, "metrics.jsonl"), "utf8")).toBe(metrics);
 
     const grid = join(scratch, "grid.png");
-    const sampled = tsgan("sample", "--run", out, "--count", "9", "--seed", "3", "--out", grid);
+    const sampled = await tsgan("sample", "--run", out, "--count", "9", "--seed", "3", "--out", grid);
     expect(sampled.status, sampled.stderr).toBe(0);
     const png = PNG.sync.read(readFileSync(grid));
     expect(png.width).toBe(png.height); // 3×3 grid of square images
     const again = join(scratch, "grid-again.png");
-    tsgan("sample", "--run", out, "--count", "9", "--seed", "3", "--out", again);
+    await tsgan("sample", "--run", out, "--count", "9", "--seed", "3", "--out", again);
     expect(readFileSync(again).equals(readFileSync(grid))).toBe(true); // same seed, same samples
-    expectOneLineError(tsgan("sample", "--run", out, "--checkpoint", "7"), /no checkpoint at step 7/);
-    expectOneLineError(tsgan("sample", "--run", scratch), /not a run directory/);
+    expectOneLineError(await tsgan("sample", "--run", out, "--checkpoint", "7"), /no checkpoint at step 7/);
+    expectOneLineError(await tsgan("sample", "--run", scratch), /not a run directory/);
   });
 
-  it("--generator-ema trains an EMA generator that sample draws from; --raw-generator draws from G itself", () => {
+  it("--generator-ema trains an EMA generator that sample draws from; --raw-generator draws from G itself", async () => {
     const out = join(scratch, "ema");
-    const trained = tsgan(
+    const trained = await tsgan(
       "train",
       ...["--dataset", "ring-2d", "--arch", "mlp", "--steps", "3", "--sample-every", "0", "--backend", "cpu"],
       ...["--generator-ema", "0.5", "--spectral-norm", "discriminator", "--out", out],
     );
     expect(trained.status, trained.stderr).toBe(0);
     const [ema, raw] = [join(scratch, "ema.svg"), join(scratch, "raw.svg")];
-    const fromEma = tsgan("sample", "--run", out, "--seed", "3", "--out", ema);
+    const fromEma = await tsgan("sample", "--run", out, "--seed", "3", "--out", ema);
     expect(fromEma.status, fromEma.stderr).toBe(0);
     expect(fromEma.stderr).toContain("of the EMA generator");
-    const fromG = tsgan("sample", "--run", out, "--seed", "3", "--raw-generator", "--out", raw);
+    const fromG = await tsgan("sample", "--run", out, "--seed", "3", "--raw-generator", "--out", raw);
     expect(fromG.status, fromG.stderr).toBe(0);
     expect(fromG.stderr).toContain("of the generator");
     // The plots differ in their points, not only in the title that names the generator.
     const points = (path: string) => readFileSync(path, "utf8").replace(/, (EMA )?generator/g, "");
     expect(points(raw)).not.toBe(points(ema));
-    expectOneLineError(tsgan("train", "--spectral-norm", "generator"), /spectral-norm/);
+    expectOneLineError(await tsgan("train", "--spectral-norm", "generator"), /spectral-norm/);
   });
 
   it("Ctrl-C finishes the step, writes a checkpoint and exits cleanly; --resume continues", async () => {
@@ -164,7 +181,7 @@ describe("tsgan CLI", () => {
       true,
     );
 
-    const resumed = tsgan("train", "--resume", out, "--steps", String(status.step + 2));
+    const resumed = await tsgan("train", "--resume", out, "--steps", String(status.step + 2));
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`resuming ${out} at step ${status.step}`);
     expect(JSON.parse(readFileSync(join(out, "status.json"), "utf8"))).toMatchObject({

@@ -3,7 +3,7 @@
  * developers' machines and CI have) and trains into it through the CLI. Training must stop with one line naming the
  * file and the reason, leave the last checkpoint intact and no temporary files, and resume once space is back.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -29,13 +29,20 @@ afterAll(() => {
   rmSync(mountPoint, { recursive: true, force: true });
 });
 
-/** `tsgan train`; a new run (`--out`) is a tiny ring GAN (cpu: no native build needed), checkpointed every 10. */
-function train(args: string[]) {
+/**
+ * `tsgan train`; a new run (`--out`) is a tiny ring GAN (cpu: no native build needed), checkpointed every 10.
+ * Asynchronous, so this worker's event loop stays free for vitest's RPC while the CLI runs.
+ */
+function train(args: string[]): Promise<{ status: number | null; lastLine: string }> {
   const tiny = ["--backend", "cpu", "--batch-size", "16", "--latent-dim", "2", "--checkpoint-every", "10"];
   const flags = args.includes("--out") ? [...args, ...tiny, "--sample-every", "10"] : args;
-  const result = spawnSync(process.execPath, [CLI, "train", ...flags], { encoding: "utf8" });
-  const errorLines = result.stderr.split("\n").filter((line) => line.trim() !== "");
-  return { status: result.status, lastLine: errorLines[errorLines.length - 1] ?? "" };
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, "train", ...flags], { encoding: "utf8" }, (error, _stdout, stderr) => {
+      const errorLines = stderr.split("\n").filter((line) => line.trim() !== "");
+      const status = error ? (typeof error.code === "number" ? error.code : null) : 0;
+      done({ status, lastLine: errorLines[errorLines.length - 1] ?? "" });
+    });
+  });
 }
 
 /** Fills the file system to the last byte, then frees `spare` bytes; returns the filler to delete later. */
@@ -69,10 +76,10 @@ function temporaryLeftovers(root: string): string[] {
 describe("writing a run on a small disk", () => {
   it("stops with one line when the disk fills, keeps the last checkpoint, and resumes once space is back", async () => {
     const out = join(mountPoint, "full");
-    expect(train(["--dataset", "ring-2d", "--steps", "10", "--out", out])).toMatchObject({ status: 0 });
+    expect(await train(["--dataset", "ring-2d", "--steps", "10", "--out", out])).toMatchObject({ status: 0 });
     const filler = fillDisk(SPARE_BYTES);
 
-    const full = train(["--resume", out, "--steps", "40"]);
+    const full = await train(["--resume", out, "--steps", "40"]);
     expect(full.status).toBe(1);
     expect(full.lastLine).toMatch(/^tsgan: cannot write \S+: no space left on the device \(ENOSPC\);/);
     expect(full.lastLine).toContain(`checkpoint step_000010 is intact: make room, then tsgan train --resume ${out}`);
@@ -80,23 +87,23 @@ describe("writing a run on a small disk", () => {
     expect(temporaryLeftovers(out)).toEqual([]);
 
     rmSync(filler);
-    expect(train(["--resume", out, "--steps", "40"])).toMatchObject({ status: 0 });
+    expect(await train(["--resume", out, "--steps", "40"])).toMatchObject({ status: 0 });
     expect((await new RunDirectory(out).readCheckpoint()).manifest.step).toBe(40);
   });
 
   it("stops with one line on a read-only file system, and resumes once it is writable", async () => {
     const out = join(mountPoint, "read-only");
-    expect(train(["--dataset", "ring-2d", "--steps", "10", "--out", out])).toMatchObject({ status: 0 });
+    expect(await train(["--dataset", "ring-2d", "--steps", "10", "--out", out])).toMatchObject({ status: 0 });
     sh("mount", ["-o", "remount,ro", mountPoint]);
     let readOnly;
     try {
-      readOnly = train(["--resume", out, "--steps", "20"]);
+      readOnly = await train(["--resume", out, "--steps", "20"]);
     } finally {
       sh("mount", ["-o", "remount,rw", mountPoint]);
     }
     expect(readOnly.status).toBe(1);
     expect(readOnly.lastLine).toMatch(/^tsgan: cannot write \S+: the file system is read-only \(EROFS\)/);
     expect((await new RunDirectory(out).readCheckpoint()).manifest.step).toBe(10);
-    expect(train(["--resume", out, "--steps", "20"]).status).toBe(0);
+    expect(await train(["--resume", out, "--steps", "20"])).toMatchObject({ status: 0 });
   });
 });
