@@ -126,13 +126,14 @@ export async function trainAlgorithm1(
       if (discriminator) tf.dispose(Object.values(discriminator));
       const real = batchTensor(gan, realBatch(dataset, step * discriminatorSteps + i, batchSize, seed));
       const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, i, "noise/discriminator"));
-      // D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0)
+      // D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0) — the paper's;
+      // other objectives (least squares, hinge, WGAN-GP) and penalties (R1) are the loss's own: src/core/losses/
       discriminator = discriminatorStep(gan, real, noise, seedsFor(seed, step, "discriminator", i));
       tf.dispose([real, noise]);
     }
     const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, "noise/generator"));
     const generatorSeeds = seedsFor(seed, step, "generator");
-    // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating)
+    // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating); or the loss's own
     const generator = generatorStep(gan, noise, generatorSeeds);
     // EMA of G's weights (Karras et al. 2018; Yazıcı et al. 2019):  θ_ema ← β·θ_ema + (1 − β)·θ   (ema.ts)
     if (gan.generatorEma) updateEma(gan.generatorEma, gan.generator, config.generatorEma);
