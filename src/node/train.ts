@@ -208,7 +208,10 @@ async function trainInto(
     const { manifest, data } = encodeCheckpoint(gan);
     await run.writeCheckpoint(manifest, data);
     lastCheckpoint = stepName(step);
-    await writeFileAtomic(join(run.plotsDir, "losses.svg"), await lossCurvesSvg(await run.readMetrics()));
+    await writeFileAtomic(
+      join(run.plotsDir, "losses.svg"),
+      await lossCurvesSvg(await run.readMetrics(), gan.loss.scoreMeaning),
+    );
     await status("running", { lastCheckpoint });
   });
 

@@ -3,6 +3,7 @@
  * for toy data, real-vs-generated histograms (1-D) and scatters (2-D). Built on the generic blocks in charts.ts.
  */
 import type { TopLevelSpec } from "vega-lite";
+import type { ScoreMeaning } from "../../core/losses/types.js";
 
 import {
   CHART_CONFIG,
@@ -41,7 +42,7 @@ const OVERLAP_OPACITY = 0.45;
 /** Area of each scatter point, in square pixels. */
 const SCATTER_POINT_SIZE = 12;
 
-/** One logged step, as in metrics.jsonl. Scores are mean probabilities D(x) and D(G(z)) over the batch. */
+/** One logged step, as in metrics.jsonl. Scores are D's mean outputs on real and generated batches (ScoreMeaning). */
 export interface LossRecord {
   step: number;
   discriminatorLoss: number;
@@ -52,10 +53,15 @@ export interface LossRecord {
 
 /**
  * Loss curves as in seed 001: the "Discriminator" and "Adversarial" (generator) losses against step; below them,
- * when any record has scores, D(x) and D(G(z)) on [0, 1] with a reference line at the equilibrium D = 1/2.
- * Runs with more than ~2000 records are subsampled evenly (first and last step kept).
+ * when any record has scores, D(x) and D(G(z)): for a probability-valued D (the cross-entropy and least-squares
+ * losses) on [0, 1] with a reference line at the equilibrium D = 1/2; for a critic (hinge, wasserstein-gp) as raw
+ * mean outputs on a free axis, which have no equilibrium value. Runs with more than ~2000 records are subsampled
+ * evenly (first and last step kept).
  */
-export async function lossCurvesSvg(records: LossRecord[]): Promise<string> {
+export async function lossCurvesSvg(
+  records: LossRecord[],
+  scoreMeaning: ScoreMeaning = "probability",
+): Promise<string> {
   const indices = evenlySpacedIndices(records.length, MAX_LINE_POINTS);
   const kept = indices.map((index) => records[index]!);
   const steps = kept.map((record) => record.step);
@@ -82,10 +88,14 @@ export async function lossCurvesSvg(records: LossRecord[]): Promise<string> {
   if (hasScores) {
     panels.push(
       lineChartSpec({
-        title: "Discriminator outputs (mean probability)",
-        yTitle: "probability",
-        yDomain: [0, 1],
-        referenceLines: [0.5],
+        ...(scoreMeaning === "probability"
+          ? {
+              title: "Discriminator outputs (mean probability)",
+              yTitle: "probability",
+              yDomain: [0, 1],
+              referenceLines: [0.5],
+            }
+          : { title: "Critic outputs (mean value)", yTitle: "critic value" }),
         series: [
           {
             name: SERIES_NAMES.realScore,

@@ -49,6 +49,21 @@ describe("lossCurvesSvg", () => {
     expect(groupsWithClass(svg, "mark-rule role-mark")).toHaveLength(1); // the D = 1/2 reference line
   });
 
+  it("draws a critic's outputs on a free axis, without the D = 1/2 line (hinge, wasserstein-gp)", async () => {
+    const records = Array.from({ length: 20 }, (_, step) => ({
+      step,
+      discriminatorLoss: -step,
+      generatorLoss: step,
+      realScore: 3 + step,
+      fakeScore: -2 - step,
+    }));
+    const texts = textsOf(parseSvg(await lossCurvesSvg(records, "critic")));
+    expect(texts).toContain("Critic outputs (mean value)");
+    expect(texts).not.toContain("probability");
+    const svg = parseSvg(await lossCurvesSvg(records, "critic"));
+    expect(groupsWithClass(svg, "mark-rule role-mark")).toHaveLength(0);
+  });
+
   it("has one panel without scores, and subsamples long runs keeping the last step", async () => {
     const steps = 10_000;
     const records = Array.from({ length: steps }, (_, step) => ({
