@@ -22,10 +22,11 @@ import { presetFor } from "../../src/core/presets.js";
 import { fromDensity } from "../../src/core/theory/grid.js";
 import { optimalDiscriminator } from "../../src/core/theory/optimalDiscriminator.js";
 import { createGan, disposeGan } from "../../src/core/training/gan.js";
+import { tf } from "../../src/core/engine/tf.js";
 import { UNIFORM_PRIOR_RANGE } from "../../src/core/training/noise.js";
 import { priorDisplayRange, priorQuantiles } from "../../web/src/analysis/normal.js";
 import { decodeDrawnPoints, drawnDistribution, encodeDrawnPoints } from "../../web/src/data/labToys.js";
-import { defaultState, hashFromState, parseLayers, stateFromHash } from "../../web/src/state.js";
+import { defaultState, hashFromState, parseLayers, stateFromHash, toyTrainingConfig } from "../../web/src/state.js";
 import { OneDProber } from "../../web/src/worker/probeOneD.js";
 import { TwoDProber } from "../../web/src/worker/probeTwoD.js";
 import { metricSamples, sampleMetrics } from "../../web/src/worker/sampleMetrics.js";
@@ -208,5 +209,43 @@ describe("state in the URL", () => {
     expect(state.batchSize).toBe(128);
     expect(state.seed).toBe(7);
     expect(parseLayers("64,32")).toEqual([64, 32]);
+  });
+
+  it("carries the techniques (R1, label smoothing, spectral norm, EMA) from the URL into the config", () => {
+    const state = stateFromHash("#r1Gamma=2.5&labelSmoothing=0.1&spectralNorm=both&generatorEma=0.99", "two-d");
+    const config = resolveConfig({ dataset: "ring-2d", arch: "mlp", ...toyTrainingConfig(state) });
+    expect([config.r1Gamma, config.labelSmoothing, config.spectralNorm, config.generatorEma]).toEqual([
+      2.5,
+      0.1,
+      "both",
+      0.99,
+    ]);
+    // Out of range: EMA must stay below 1, smoothing at most ½; an unknown normalisation is not one.
+    const refused = stateFromHash("#generatorEma=1&labelSmoothing=0.7&spectralNorm=generator", "two-d");
+    expect([refused.generatorEma, refused.labelSmoothing, refused.spectralNorm]).toEqual([0, 0, "none"]);
+  });
+});
+
+describe("the lab's pictures follow the EMA generator, as tsgan sample does", () => {
+  it("the probe's mapping z → x and the metrics' samples are the EMA generator's, not G's, when the GAN keeps one", () => {
+    const dataset = "gaussian-1d";
+    const config = resolveConfig(
+      mergeConfig(presetFor(dataset) as Record<string, unknown>, { dataset, seed: 7, generatorEma: 0.9 }),
+    );
+    const gan = createGan(config, [1]);
+    try {
+      // Move G away from its EMA copy: the two then draw different points from the same noise.
+      tf.tidy(() => gan.generator.parameters.forEach((parameter) => parameter.assign(tf.add(parameter, 0.5))));
+      const withoutEma = { ...gan, generatorEma: null };
+      const emaAsGenerator = { ...withoutEma, generator: gan.generatorEma! };
+      expect(Array.from(metricSamples(gan, 1))).toEqual(Array.from(metricSamples(emaAsGenerator, 1)));
+      expect(Array.from(metricSamples(gan, 1))).not.toEqual(Array.from(metricSamples(withoutEma, 1)));
+      const prober = new OneDProber(toyDistribution(dataset), gan.config.prior);
+      const points = (view: typeof gan) => Array.from(prober.probe(view, 1).mappingX);
+      expect(points(gan)).toEqual(points(emaAsGenerator));
+      expect(points(gan)).not.toEqual(points(withoutEma));
+    } finally {
+      disposeGan(gan);
+    }
   });
 });

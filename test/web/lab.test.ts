@@ -229,13 +229,21 @@ describe("the tsgan lab in Chromium", () => {
   });
 
   it("mirrors its state in the URL, steps D alone, and retunes live", async () => {
-    const { page, errors } = await openPage(browser, `${lab.url}one-d.html#loss=minimax&discriminatorSteps=3`);
+    // With the EMA of G on (a technique beyond the paper): the pictures then follow the EMA generator.
+    const { page, errors } = await openPage(
+      browser,
+      `${lab.url}one-d.html#loss=minimax&discriminatorSteps=3&generatorEma=0.99`,
+    );
     await page.waitForSelector("#view[data-probes]");
     expect(await page.locator("#control-loss").inputValue()).toBe("minimax");
     expect(await page.locator("#control-discriminatorSteps").inputValue()).toBe("3");
+    expect(await page.locator("#control-generatorEma").inputValue()).toBe("0.99");
+    expect(await page.locator("#control-spectralNorm").inputValue()).toBe("none");
     await page.locator("#control-batchSize").fill("64");
     await page.locator("#control-batchSize").dispatchEvent("change");
-    expect(await page.evaluate(() => location.hash)).toBe("#loss=minimax&discriminatorSteps=3&batchSize=64");
+    expect(await page.evaluate(() => location.hash)).toBe(
+      "#loss=minimax&discriminatorSteps=3&generatorEma=0.99&batchSize=64",
+    );
 
     // A lone D step moves D only; then live changes (loss, G's rate) apply while playing, without a reset.
     await page.selectOption("#control-stepMode", "discriminator");
@@ -253,7 +261,7 @@ describe("the tsgan lab in Chromium", () => {
       started,
     );
     expect(await page.evaluate(() => location.hash)).toBe(
-      "#discriminatorSteps=3&generatorLearningRate=0.001&batchSize=64",
+      "#discriminatorSteps=3&generatorEma=0.99&generatorLearningRate=0.001&batchSize=64",
     );
     await expectClean(page, errors);
     await page.close();

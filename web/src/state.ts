@@ -15,12 +15,14 @@ import {
   LOSS_NAMES,
   OPTIMIZER_NAMES,
   PRIOR_NAMES,
+  SPECTRAL_NORM_NAMES,
   TOY_DATASET_NAMES,
   type ArchitectureName,
   type BrowserBackendName,
   type LossName,
   type OptimizerName,
   type PriorName,
+  type SpectralNormName,
 } from "../../src/core/config.js";
 import { TOY_DISTRIBUTIONS } from "../../src/core/data/toys.js";
 import { DRAWN_DATASET, LAB_TOYS_2D } from "./data/labToys.js";
@@ -50,6 +52,14 @@ export interface LabState {
   loss: LossName;
   /** k of Algorithm 1. */
   discriminatorSteps: number;
+  /** γ of the R1 penalty on real data (0 = off; docs/techniques.md). */
+  r1Gamma: number;
+  /** One-sided label smoothing α (0 = off; the cross-entropy losses only). */
+  labelSmoothing: number;
+  /** Which networks are spectrally normalised. */
+  spectralNorm: SpectralNormName;
+  /** β of the EMA of G's weights (0 = off); the pictures and metrics then show the EMA generator. */
+  generatorEma: number;
   generatorLearningRate: number;
   discriminatorLearningRate: number;
   batchSize: number;
@@ -174,7 +184,7 @@ export const FIELDS: readonly FieldSpec[] = [
     key: "loss",
     pages: TRAINING,
     effect: "live",
-    label: "G loss",
+    label: "loss",
     kind: "enum",
     options: LOSS_NAMES,
   },
@@ -187,6 +197,17 @@ export const FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 20,
   },
+  { key: "r1Gamma", pages: TRAINING, effect: "live", label: "R1 γ", kind: "number", min: 0, max: 1000 },
+  { key: "labelSmoothing", pages: TRAINING, effect: "live", label: "smoothing α", kind: "number", min: 0, max: 0.5 },
+  {
+    key: "spectralNorm",
+    pages: TRAINING,
+    effect: "rebuild",
+    label: "spectral norm",
+    kind: "enum",
+    options: SPECTRAL_NORM_NAMES,
+  },
+  { key: "generatorEma", pages: TRAINING, effect: "rebuild", label: "EMA β of G", kind: "number", min: 0, max: 0.9999 },
   { key: "generatorLearningRate", pages: TRAINING, effect: "live", label: "G rate", kind: "number", min: 1e-6, max: 1 },
   {
     key: "discriminatorLearningRate",
@@ -234,6 +255,10 @@ const BASE_DEFAULTS: LabState = {
   backend: "auto",
   loss: "non-saturating",
   discriminatorSteps: 1,
+  r1Gamma: 0,
+  labelSmoothing: 0,
+  spectralNorm: "none",
+  generatorEma: 0,
   generatorLearningRate: 5e-4,
   discriminatorLearningRate: 1e-2,
   batchSize: 128,
@@ -339,8 +364,19 @@ export function hashFromState(state: LabState, page: PageName): string {
   return text ? `#${text}` : "";
 }
 
-/** The training settings every toy page shares, as config keys (the pages add their own, e.g. latentDim). */
-export function toyTrainingConfig(state: LabState) {
+/**
+ * The techniques beyond the 2014 paper that every training page offers (docs/techniques.md), in the order their
+ * controls appear; the losses are the `loss` field's other options.
+ */
+export const TECHNIQUE_KEYS = [
+  "r1Gamma",
+  "labelSmoothing",
+  "spectralNorm",
+  "generatorEma",
+] as const satisfies readonly (keyof LabState)[];
+
+/** The training settings every training page shares, as config keys (the pages add their networks, data, …). */
+export function trainingConfig(state: LabState) {
   return {
     prior: state.prior,
     optimizer: state.optimizer,
@@ -350,6 +386,17 @@ export function toyTrainingConfig(state: LabState) {
     generatorLearningRate: state.generatorLearningRate,
     discriminatorLearningRate: state.discriminatorLearningRate,
     batchSize: state.batchSize,
+    r1Gamma: state.r1Gamma,
+    labelSmoothing: state.labelSmoothing,
+    spectralNorm: state.spectralNorm,
+    generatorEma: state.generatorEma,
+  };
+}
+
+/** The training settings every toy page shares, as config keys (the pages add their own, e.g. latentDim). */
+export function toyTrainingConfig(state: LabState) {
+  return {
+    ...trainingConfig(state),
     mlp: {
       generatorHidden: parseLayers(state.generatorHidden),
       discriminatorHidden: parseLayers(state.discriminatorHidden),

@@ -3,7 +3,7 @@
  * Fashion-MNIST in the browser, with a live grid from fixed noise beside real training images.
  */
 import { element } from "../layout.js";
-import { parseLayers, type LabState } from "../state.js";
+import { parseLayers, TECHNIQUE_KEYS, trainingConfig, type LabState } from "../state.js";
 import { COLORS, formatNumber } from "../views/canvas.js";
 import { drawImageGrid } from "../views/imageGrid.js";
 import type { ChartRecord, ImagesProbe, Probe, SessionInfo } from "../worker/protocol.js";
@@ -77,6 +77,7 @@ startTrainingPage({
         "batchSize",
       ],
     },
+    { title: "beyond the paper", keys: TECHNIQUE_KEYS },
     {
       title: "data and networks",
       keys: [
@@ -133,16 +134,9 @@ startTrainingPage({
     const generator = parseLayers(state.generatorHidden);
     const discriminator = parseLayers(state.discriminatorHidden);
     return {
+      ...trainingConfig(state),
       arch: state.arch,
       latentDim: state.latentDim,
-      prior: state.prior,
-      optimizer: state.optimizer,
-      seed: state.seed,
-      loss: state.loss,
-      discriminatorSteps: state.discriminatorSteps,
-      generatorLearningRate: state.generatorLearningRate,
-      discriminatorLearningRate: state.discriminatorLearningRate,
-      batchSize: state.batchSize,
       ...(state.arch === "mlp"
         ? { mlp: { generatorHidden: generator, discriminatorHidden: discriminator } }
         : {

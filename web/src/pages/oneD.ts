@@ -3,7 +3,7 @@
  * with V(D, G) beside the theory's −log 4 + 2·JSD and G's gradient norm (switch the loss to minimax and watch it fall).
  */
 import { element } from "../layout.js";
-import { toyTrainingConfig, type LabState } from "../state.js";
+import { TECHNIQUE_KEYS, toyTrainingConfig, type LabState } from "../state.js";
 import { COLORS, formatNumber } from "../views/canvas.js";
 import { drawFigure1 } from "../views/figure1.js";
 import type { OneDProbe } from "../worker/protocol.js";
@@ -72,6 +72,7 @@ startTrainingPage({
         "batchSize",
       ],
     },
+    { title: "beyond the paper", keys: TECHNIQUE_KEYS },
     {
       title: "data and networks",
       keys: ["dataset", "prior", "generatorHidden", "discriminatorHidden", "optimizer", "seed", "backend"],

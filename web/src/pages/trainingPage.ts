@@ -34,7 +34,7 @@ export interface TrainingPageSpec {
   title: string;
   probeKind: ProbeKind;
   /** Control groups, in order. */
-  controls: Array<{ title: string; keys: Array<keyof LabState> }>;
+  controls: Array<{ title: string; keys: readonly (keyof LabState)[] }>;
   charts: ChartSpec[];
   /** One paragraph under the title. */
   intro: string;
@@ -106,6 +106,8 @@ export function startTrainingPage(spec: TrainingPageSpec): void {
     generatorLearningRate: state.generatorLearningRate,
     discriminatorLearningRate: state.discriminatorLearningRate,
     batchSize: state.batchSize,
+    r1Gamma: state.r1Gamma,
+    labelSmoothing: state.labelSmoothing,
   });
   const onFieldChange = (field: FieldSpec) => {
     spec.beforeChange?.(field.key, state);

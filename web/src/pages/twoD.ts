@@ -12,7 +12,7 @@ import {
   decodeDrawnPoints,
   encodeDrawnPoints,
 } from "../data/labToys.js";
-import { toyTrainingConfig, type LabState } from "../state.js";
+import { TECHNIQUE_KEYS, toyTrainingConfig, type LabState } from "../state.js";
 import { COLORS, formatNumber } from "../views/canvas.js";
 import { drawPlane, planeTransform } from "../views/plane.js";
 import type { DataSpec, Probe, SessionInfo, TwoDProbe } from "../worker/protocol.js";
@@ -170,6 +170,7 @@ startTrainingPage({
         "batchSize",
       ],
     },
+    { title: "beyond the paper", keys: TECHNIQUE_KEYS },
     {
       title: "data and networks",
       keys: ["dataset", "prior", "generatorHidden", "discriminatorHidden", "optimizer", "seed", "backend"],

@@ -5,7 +5,7 @@
 import { PIXEL_RANGES } from "../../../src/core/data/dataset.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
-import type { Gan } from "../../../src/core/training/gan.js";
+import { samplingGenerator, type Gan } from "../../../src/core/training/gan.js";
 import { FIXED_NOISE_COUNT, fixedNoise } from "../../../src/core/training/noise.js";
 import type { ImagesProbe } from "./protocol.js";
 
@@ -17,7 +17,9 @@ export class ImagesProber {
   }
 
   probe(gan: Gan, tick: number): ImagesProbe {
-    const images = tf.tidy(() => gan.generator.apply(this.noise, { training: false }).dataSync() as Float32Array);
+    const images = tf.tidy(
+      () => samplingGenerator(gan).apply(this.noise, { training: false }).dataSync() as Float32Array,
+    );
     const range = PIXEL_RANGES[pixelRangeFor(resolveOutputActivation(gan.config, true))];
     const [height, width, channels] = gan.dataShape as [number, number, number];
     return {

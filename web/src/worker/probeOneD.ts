@@ -18,7 +18,7 @@ import { gaussianKdeOnGrid, silvermanBandwidth } from "../../../src/core/numeric
 import { meanAndStd, sigmoid } from "../../../src/core/numerics/scalar.js";
 import { fromDensity } from "../../../src/core/theory/grid.js";
 import { optimalDiscriminator } from "../../../src/core/theory/optimalDiscriminator.js";
-import type { Gan } from "../../../src/core/training/gan.js";
+import { samplingGenerator, type Gan } from "../../../src/core/training/gan.js";
 import { priorDisplayRange, priorQuantiles } from "../analysis/normal.js";
 import type { OneDProbe } from "./protocol.js";
 import { METRICS_INTERVAL_MS, metricSamples, sampleMetrics } from "./sampleMetrics.js";
@@ -69,8 +69,12 @@ export class OneDProber {
     const [logitValues, samples, mappingX] = tf.tidy(() => {
       const points = tf.tensor2d(Float32Array.from(grid.points), [grid.count, 1]);
       const logits = gan.discriminator.apply(points, { training: false });
-      const generated = gan.generator.apply(tf.tensor2d(this.zGrid, [this.zGrid.length, 1]), { training: false });
-      const mapped = gan.generator.apply(tf.tensor2d(this.mappingZ, [this.mappingZ.length, 1]), { training: false });
+      const generated = samplingGenerator(gan).apply(tf.tensor2d(this.zGrid, [this.zGrid.length, 1]), {
+        training: false,
+      });
+      const mapped = samplingGenerator(gan).apply(tf.tensor2d(this.mappingZ, [this.mappingZ.length, 1]), {
+        training: false,
+      });
       return [logits.dataSync(), generated.dataSync(), mapped.dataSync()];
     });
     const logits = Float64Array.from(logitValues);

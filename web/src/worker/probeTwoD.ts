@@ -7,7 +7,7 @@
 import type { ToyDistribution } from "../../../src/core/data/toys.js";
 import { Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
-import type { Gan } from "../../../src/core/training/gan.js";
+import { samplingGenerator, type Gan } from "../../../src/core/training/gan.js";
 import { noiseValues } from "../../../src/core/training/noise.js";
 import type { TwoDMetrics, TwoDProbe } from "./protocol.js";
 import { METRICS_INTERVAL_MS, metricSamples, sampleMetrics } from "./sampleMetrics.js";
@@ -70,13 +70,13 @@ export class TwoDProber {
         gan.discriminator.apply(tf.tensor2d(this.grid, [this.grid.length / 2, 2]), { training: false }),
       );
       const noise = tf.tensor2d(this.displayNoise, [DISPLAY_SAMPLE_COUNT, latentDim]);
-      const points = gan.generator.apply(noise, { training: false });
+      const points = samplingGenerator(gan).apply(noise, { training: false });
       // The push on each sample: −∂(G's loss)/∂x, times the batch size so it does not shrink with the batch.
       const lossOf = (x: Tensor) =>
         tf.mul(gan.loss.generator(gan.discriminator.apply(x, { training: false })), DISPLAY_SAMPLE_COUNT);
       const push = tf.neg(tf.grad(lossOf)(points));
       const lines = this.manifoldNoise
-        ? gan.generator
+        ? samplingGenerator(gan)
             .apply(tf.tensor2d(this.manifoldNoise, [this.manifoldNoise.length / 2, 2]), { training: false })
             .dataSync()
         : new Float32Array(0);

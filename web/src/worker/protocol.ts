@@ -34,6 +34,10 @@ export interface LiveSettings {
   generatorLearningRate: number;
   discriminatorLearningRate: number;
   batchSize: number;
+  /** γ of the R1 penalty (0 = off). */
+  r1Gamma: number;
+  /** One-sided label smoothing α (0 = off). */
+  labelSmoothing: number;
 }
 
 export type ToWorker =

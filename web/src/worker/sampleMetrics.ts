@@ -14,7 +14,7 @@ import { Rng } from "../../../src/core/engine/random.js";
 import { tf } from "../../../src/core/engine/tf.js";
 import { gridDivergence } from "../../../src/core/metrics/divergence.js";
 import { modeCoverage, PACGAN_SAMPLES } from "../../../src/core/metrics/modes.js";
-import type { Gan } from "../../../src/core/training/gan.js";
+import { samplingGenerator, type Gan } from "../../../src/core/training/gan.js";
 import { noiseValues } from "../../../src/core/training/noise.js";
 
 /** Samples per evaluation: `tsgan eval`'s default for toys (PacGAN's 2 500). */
@@ -63,7 +63,7 @@ export function metricSamples(gan: Gan, tick: number): Float32Array {
   );
   return tf.tidy(
     () =>
-      gan.generator
+      samplingGenerator(gan)
         .apply(tf.tensor2d(noise, [METRIC_SAMPLE_COUNT, config.latentDim]), { training: false })
         .dataSync() as Float32Array,
   );

@@ -5,7 +5,7 @@
  * limit is "now + n" (one iteration for a single step, unbounded for play); it stops cleanly between iterations when
  * the page pauses or changes a setting. A lone D step or G step calls the core's `discriminatorStep` /
  * `generatorStep` directly, with noise and batches derived from (seed, "lab/…", counter) like every other draw.
- * Live settings (loss, k, learning rates, batch size) rebuild only the config and the optimizers, carrying the
+ * Live settings (loss, k, learning rates, batch size, R1 γ, label smoothing) rebuild only the config and the optimizers, carrying the
  * optimizers' moments over, so the networks keep training where they were.
  */
 import type { Config } from "../../../src/core/config.js";
@@ -16,6 +16,7 @@ import { hashSeed, Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import type { Network } from "../../../src/core/models/network.js";
 import { trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../../../src/core/training/algorithm1.js";
+import { updateEma } from "../../../src/core/training/ema.js";
 import { Events } from "../../../src/core/training/events.js";
 import { disposeGan, withParts, type Gan } from "../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../src/core/training/noise.js";
@@ -192,6 +193,8 @@ export class TrainingSession {
         scalars = [metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm];
       } else {
         const metrics = generatorStep(this.gan, noise, seeds);
+        // A G step moves the EMA generator too, as in Algorithm 1's loop (ema.ts): the pictures follow it.
+        if (this.gan.generatorEma) updateEma(this.gan.generatorEma, this.gan.generator, config.generatorEma);
         scalars = [metrics.loss, metrics.fakeScore, metrics.gradientNorm];
       }
       noise.dispose();
