@@ -48,6 +48,17 @@ export type SpectralNormName = (typeof SPECTRAL_NORM_NAMES)[number];
  * V(D, G) and label smoothing's real/fake targets mean what they say. The others' D outputs a score or a critic.
  */
 export const CROSS_ENTROPY_LOSSES = ["non-saturating", "minimax"] as const satisfies readonly LossName[];
+/**
+ * The losses whose D is a critic: an unbounded score, not a probability (hinge, Wasserstein). The logs' D(x) and
+ * D(G(z)) are then raw critic values, and charts draw them on a free axis (scoreMeaningOf).
+ */
+export const CRITIC_LOSSES = ["hinge", "wasserstein-gp"] as const satisfies readonly LossName[];
+/** What the logged D(x), D(G(z)) mean: a probability (src/core/losses/types.ts says how each loss maps to one). */
+export type ScoreMeaning = "probability" | "critic";
+/** The meaning of `loss`'s scores; the loss objects and the charts (CLI plots, the lab's viewer) both read it here. */
+export function scoreMeaningOf(loss: LossName): ScoreMeaning {
+  return (CRITIC_LOSSES as readonly LossName[]).includes(loss) ? "critic" : "probability";
+}
 /** The losses with real/fake targets for one-sided label smoothing: the binary cross-entropy ones. */
 export const LABEL_SMOOTHING_LOSSES = CROSS_ENTROPY_LOSSES;
 /** WGAN-GP's λ (Gulrajani et al. 2017, Algorithm 1: "λ = 10"; used for every experiment in the paper). */

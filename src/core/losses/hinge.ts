@@ -1,3 +1,4 @@
+import { scoreMeaningOf } from "../config.js";
 import { tf, type Scalar } from "../engine/tf.js";
 import type { GanLoss } from "./types.js";
 
@@ -14,7 +15,7 @@ export const hinge: GanLoss = {
   name: "hinge",
   description: "hinge (SAGAN, BigGAN): D pushes reals above +1 and fakes below −1; G raises D(G(z))",
   paper: "Lim & Ye 2017, Geometric GAN",
-  scoreMeaning: "critic",
+  scoreMeaning: scoreMeaningOf("hinge"),
   score: (logits) => logits,
   discriminator: (realLogits, fakeLogits) =>
     tf.add(tf.mean(tf.relu(tf.sub(MARGIN, realLogits))), tf.mean(tf.relu(tf.add(MARGIN, fakeLogits)))) as Scalar,

@@ -1,3 +1,4 @@
+import { scoreMeaningOf } from "../config.js";
 import { tf, type Scalar, type Tensor } from "../engine/tf.js";
 import type { GanLoss } from "./types.js";
 
@@ -22,7 +23,7 @@ export const leastSquares: GanLoss = {
   name: "least-squares",
   description: "LSGAN: D regresses reals to 1 and fakes to 0, G pulls D(G(z)) to 1 (no vanishing gradient)",
   paper: "Mao et al. 2017, Least Squares Generative Adversarial Networks",
-  scoreMeaning: "probability",
+  scoreMeaning: scoreMeaningOf("least-squares"),
   score: (logits) => logits,
   discriminator: (realLogits, fakeLogits) =>
     tf.add(halfMeanSquare(realLogits, REAL_TARGET), halfMeanSquare(fakeLogits, FAKE_TARGET)) as Scalar,

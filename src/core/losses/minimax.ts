@@ -1,3 +1,4 @@
+import { scoreMeaningOf } from "../config.js";
 import { tf, type Scalar } from "../engine/tf.js";
 import { discriminatorLoss } from "./discriminator.js";
 import type { GanLoss } from "./types.js";
@@ -11,7 +12,7 @@ export const minimax: GanLoss = {
   name: "minimax",
   description: "G minimises log(1 − D(G(z))) (the paper's minimax game; saturates when D rejects fakes)",
   paper: "Goodfellow et al. 2014, Generative Adversarial Nets",
-  scoreMeaning: "probability",
+  scoreMeaning: scoreMeaningOf("minimax"),
   score: (logits) => tf.sigmoid(logits),
   discriminator: (realLogits, fakeLogits, options) =>
     discriminatorLoss(realLogits, fakeLogits, options?.labelSmoothing ?? 0),

@@ -1,3 +1,4 @@
+import { scoreMeaningOf } from "../config.js";
 import { tf, type Scalar } from "../engine/tf.js";
 import { discriminatorLoss } from "./discriminator.js";
 import type { GanLoss } from "./types.js";
@@ -11,7 +12,7 @@ export const nonSaturating: GanLoss = {
   name: "non-saturating",
   description: "G maximises log D(G(z)) (same fixed point, strong gradients early)",
   paper: "Goodfellow et al. 2014, Generative Adversarial Nets",
-  scoreMeaning: "probability",
+  scoreMeaning: scoreMeaningOf("non-saturating"),
   score: (logits) => tf.sigmoid(logits),
   discriminator: (realLogits, fakeLogits, options) =>
     discriminatorLoss(realLogits, fakeLogits, options?.labelSmoothing ?? 0),

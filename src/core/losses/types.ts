@@ -1,4 +1,4 @@
-import type { LossName } from "../config.js";
+import type { LossName, ScoreMeaning } from "../config.js";
 import type { Scalar, Tensor } from "../engine/tf.js";
 
 /** A loss's name: the config's list (src/core/config.ts), where the choices live. */
@@ -21,7 +21,7 @@ export interface DiscriminatorLossOptions {
  * - "critic": an unbounded score (hinge, Wasserstein); reported raw. Only differences mean something (a Wasserstein
  *   critic is defined up to a constant), so no probability threshold applies.
  */
-export type ScoreMeaning = "probability" | "critic";
+export type { ScoreMeaning };
 
 /**
  * An adversarial objective: D's and G's losses (both minimised) on D's raw outputs l ("logits": no sigmoid is

@@ -1,3 +1,4 @@
+import { scoreMeaningOf } from "../config.js";
 import { WASSERSTEIN_GP_PENALTY_WEIGHT } from "../config.js";
 import { tf, type Scalar } from "../engine/tf.js";
 import type { GanLoss } from "./types.js";
@@ -15,7 +16,7 @@ export const wassersteinGp: GanLoss = {
   name: "wasserstein-gp",
   description: "WGAN-GP: critic estimates the Wasserstein-1 distance, gradient penalty λ = 10, k = 5 by default",
   paper: "Gulrajani et al. 2017, Improved Training of Wasserstein GANs",
-  scoreMeaning: "critic",
+  scoreMeaning: scoreMeaningOf("wasserstein-gp"),
   score: (logits) => logits,
   discriminator: (realLogits, fakeLogits) => tf.sub(tf.mean(fakeLogits), tf.mean(realLogits)) as Scalar,
   generator: (fakeLogits) => tf.neg(tf.mean(fakeLogits)) as Scalar,

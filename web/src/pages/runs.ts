@@ -3,6 +3,7 @@
  * metrics.jsonl, the sample grids over time with a timeline scrubber, new samples from any checkpoint (generated in
  * the browser by the sampling worker), and the latent explorer. A running run is re-read every few seconds.
  */
+import { LOSS_NAMES, scoreMeaningOf, type ScoreMeaning } from "../../../src/core/config.js";
 import { element, renderShell, showError } from "../layout.js";
 import { hashFromState, stateFromHash } from "../state.js";
 import { COLORS } from "../views/canvas.js";
@@ -88,9 +89,13 @@ const lossChart = new LineChart(element("canvas", { id: "chart-losses", class: "
     { key: "g", label: "Adversarial (G)", color: COLORS.generated },
   ],
 });
+/** The score chart's frame for each meaning of D's output (config.ts: scoreMeaningOf the run's loss). */
+const SCORE_FRAMES: Record<ScoreMeaning, { title: string; include?: number[] }> = {
+  probability: { title: "D(x) and D(G(z))", include: [0, 1] },
+  critic: { title: "critic outputs D(x) and D(G(z)) (raw values)" },
+};
 const scoreChart = new LineChart(element("canvas", { id: "chart-scores", class: "chart" }), {
-  title: "D(x) and D(G(z))",
-  include: [0, 1],
+  ...SCORE_FRAMES.probability,
   series: [
     { key: "real", label: "D(x)", color: COLORS.real },
     { key: "fake", label: "D(G(z)) before G step", color: COLORS.generated },
@@ -185,6 +190,9 @@ function showContents(run: RunSummary, next: RunContents, keepPosition: boolean)
   const runStatus = next.status ?? run.status;
   summary.textContent = `${describe({ ...run, status: runStatus })} · ${next.metrics.length} logged steps · ${next.samples.length} sample grids · ${next.checkpoints.length} checkpoints${next.tornLines ? ` · ${next.tornLines} torn line(s) of metrics.jsonl ignored (an interrupted write)` : ""}`;
   for (const chart of charts) chart.clear();
+  const loss = LOSS_NAMES.find((name) => name === run.config.loss) ?? "non-saturating";
+  const frame = SCORE_FRAMES[scoreMeaningOf(loss)];
+  scoreChart.reframe(frame.title, frame.include);
   for (const record of next.metrics) {
     lossChart.add("d", record.step, record.discriminatorLoss);
     lossChart.add("g", record.step, record.generatorLoss);

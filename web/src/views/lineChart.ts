@@ -43,9 +43,15 @@ export class LineChart {
 
   constructor(
     readonly canvas: HTMLCanvasElement,
-    private readonly options: LineChartOptions,
+    private options: LineChartOptions,
   ) {
     for (const series of options.series) this.data.set(series.key, { x: [], y: [], stride: 1, offered: 0 });
+  }
+
+  /** Changes the title and the y values always shown (e.g. a run whose D is a critic, not a probability). */
+  reframe(title: string, include: number[] | undefined): void {
+    this.options = { ...this.options, title, include };
+    this.dirty = true;
   }
 
   /** Adds one point to a series (null and non-finite values, or ≤ 0 on a log chart, are skipped). */
