@@ -54,6 +54,13 @@ export function finiteNumber(text: string): number {
   return value;
 }
 
+/** A switch given as a word: on/off (or true/false), so that a config file's true can be overridden by a flag. */
+export function onOff(text: string): boolean {
+  if (text === "on" || text === "true") return true;
+  if (text === "off" || text === "false") return false;
+  throw new InvalidArgumentError("not on or off");
+}
+
 /** A comma-separated list ("a, b,c" → ["a", "b", "c"]); empty items are dropped. */
 export function commaList(text: string): string[] {
   return text

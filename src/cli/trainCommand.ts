@@ -14,7 +14,7 @@ import {
 } from "../core/config.js";
 import { configFromLayers } from "../core/presets.js";
 import { trainRun } from "../node/train.js";
-import { commaList, finiteNumber, integer } from "./options.js";
+import { commaList, finiteNumber, integer, onOff } from "./options.js";
 import { createProgress, type Progress } from "./progress.js";
 
 /** Integers of any sign: the schema says which are allowed, in a message naming the key. */
@@ -54,6 +54,7 @@ const FLAGS: Array<{
   { flag: "--log-every", key: "logEvery", argument: "<n>", parse: anyInteger },
   { flag: "--spectral-norm", key: "spectralNorm", argument: "<networks>" },
   { flag: "--generator-ema", key: "generatorEma", argument: "<beta>", parse: finiteNumber },
+  { flag: "--generator-ema-warmup", key: "generatorEmaWarmup", argument: "<on|off>", parse: onOff },
   { flag: "--eval-every", key: "evalEvery", argument: "<n>", parse: anyInteger },
   { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: commaList },
   { flag: "--backend", key: "backend", argument: "<name>", choices: NODE_BACKEND_NAMES },

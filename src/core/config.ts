@@ -213,6 +213,11 @@ export const ConfigSchema = z
       0,
       "0 = off (the paper samples G itself); 0.999 samples an average of G's recent weights (Karras et al. 2018)",
     ),
+    generatorEmaWarmup: why(
+      z.boolean(),
+      false,
+      "off keeps β fixed; on uses min(β, (1 + t)/(10 + t)) at G step t (TensorFlow's ExponentialMovingAverage), so G's initial weights fade fast in short runs",
+    ),
     backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
     mlp: MlpConfigSchema.prefault({}),
     dcgan: DcganConfigSchema.prefault({}),

@@ -1,7 +1,7 @@
 /** The flag parsers every command shares: what they accept, and the one line they reject with. */
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
-import { commaList, finiteNumber, integer, nonNegativeInteger, positiveInteger } from "../../src/cli/options.js";
+import { commaList, finiteNumber, integer, nonNegativeInteger, onOff, positiveInteger } from "../../src/cli/options.js";
 
 function rejection(parse: (text: string) => unknown, text: string): string {
   try {
@@ -38,5 +38,7 @@ describe("flag parsers", () => {
     expect(finiteNumber("2e-4")).toBe(2e-4);
     for (const text of ["rate", "", "Infinity", "NaN"]) expect(rejection(finiteNumber, text)).toBe("not a number");
     expect(commaList("modes, divergence,,parzen ")).toEqual(["modes", "divergence", "parzen"]);
+    expect([onOff("on"), onOff("true"), onOff("off"), onOff("false")]).toEqual([true, true, false, false]);
+    for (const text of ["yes", "", "1"]) expect(rejection(onOff, text)).toBe("not on or off");
   });
 });

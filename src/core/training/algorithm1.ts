@@ -15,7 +15,7 @@ import { realBatch } from "../data/batches.js";
 import type { Dataset } from "../data/dataset.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { tf, type Tensor } from "../engine/tf.js";
-import { updateEma } from "./ema.js";
+import { emaDecayAt, updateEma } from "./ema.js";
 import { Events } from "./events.js";
 import type { Gan } from "./gan.js";
 import { sampleNoise } from "./noise.js";
@@ -135,8 +135,8 @@ export async function trainAlgorithm1(
     const generatorSeeds = seedsFor(seed, step, "generator");
     // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating); or the loss's own
     const generator = generatorStep(gan, noise, generatorSeeds);
-    // EMA of G's weights (Karras et al. 2018; Yazıcı et al. 2019):  θ_ema ← β·θ_ema + (1 − β)·θ   (ema.ts)
-    if (gan.generatorEma) updateEma(gan.generatorEma, gan.generator, config.generatorEma);
+    // EMA of G's weights (Karras et al. 2018; Yazıcı et al. 2019):  θ_ema ← β_t·θ_ema + (1 − β_t)·θ   (ema.ts)
+    if (gan.generatorEma) updateEma(gan.generatorEma, gan.generator, emaDecayAt(config, step));
     gan.step = step + 1;
 
     const logged = gan.step % config.logEvery === 0 || gan.step === config.steps;

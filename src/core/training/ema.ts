@@ -49,6 +49,21 @@ export function copyVariables(target: Network, source: Network): void {
   });
 }
 
+/** The warm-up's schedule: β_t = min(β, (1 + t)/(WARMUP_OFFSET + t)), TensorFlow's ExponentialMovingAverage. */
+const WARMUP_OFFSET = 10;
+
+/**
+ * β for the EMA update after G step `step` (0-based: the run's completed iterations before it). With
+ * `generatorEmaWarmup` the decay starts near 0.1 and reaches β after about 10/(1 − β) steps (9 990 for β = 0.999),
+ * as TensorFlow's `ExponentialMovingAverage(decay, num_updates)` does: the average then forgets G's random initial
+ * weights in tens of steps instead of thousands (with a fixed β = 0.999 they still weigh 0.999²⁰⁰⁰ ≈ 14% after 2 000
+ * steps). It depends on the step alone, so a resumed run computes the same β.
+ */
+export function emaDecayAt(config: Pick<Config, "generatorEma" | "generatorEmaWarmup">, step: number): number {
+  const decay = config.generatorEma;
+  return config.generatorEmaWarmup ? Math.min(decay, (1 + step) / (WARMUP_OFFSET + step)) : decay;
+}
+
 /** One EMA update after a G step: θ_ema ← β·θ_ema + (1 − β)·θ for weights; statistics copied (file comment). */
 export function updateEma(ema: Network, generator: Network, decay: number): void {
   tf.tidy(() => {

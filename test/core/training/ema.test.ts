@@ -14,7 +14,7 @@ import { tf, type Variable } from "../../../src/core/engine/tf.js";
 import { snapshotValues } from "../../../src/core/models/network.js";
 import { trainAlgorithm1, type TrainingEventMap } from "../../../src/core/training/algorithm1.js";
 import { encodeCheckpoint, restoreGan, type CheckpointManifest } from "../../../src/core/training/checkpoint.js";
-import { updateEma } from "../../../src/core/training/ema.js";
+import { emaDecayAt, updateEma } from "../../../src/core/training/ema.js";
 import { Events } from "../../../src/core/training/events.js";
 import { createGan, disposeGan, samplingGenerator, withParts, type Gan } from "../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../src/core/training/noise.js";
@@ -99,6 +99,34 @@ describe("EMA of G's weights", () => {
     // Statistics (BatchNorm's running averages) are G's own, copied after the last step.
     expect(g.generator.store.statistics.size).toBeGreaterThan(0);
     for (const name of g.generator.store.statistics.keys()) expect(ema.get(name)).toEqual(sequence.at(-1)!.get(name));
+  });
+
+  it("with warm-up, β_t = min(β, (1 + t)/(10 + t)), and Algorithm 1 follows the closed form with those β_t", async () => {
+    const decay = 0.999;
+    const warm = { generatorEma: decay, generatorEmaWarmup: true };
+    expect(emaDecayAt(warm, 0)).toBeCloseTo(0.1, 15);
+    expect(emaDecayAt(warm, 90)).toBeCloseTo(0.91, 15);
+    expect(emaDecayAt(warm, 8990)).toBeCloseTo(decay, 15); // (1 + t)/(10 + t) reaches 0.999 at t = 8 990
+    expect(emaDecayAt(warm, 100_000)).toBe(decay);
+    expect(emaDecayAt({ ...warm, generatorEmaWarmup: false }, 0)).toBe(decay);
+
+    const g = gan({ ...SETTINGS, generatorEma: decay, generatorEmaWarmup: true });
+    const initial = snapshotValues(g.generator);
+    const sequence: Array<Map<string, Float32Array>> = [];
+    const events = new Events<TrainingEventMap>();
+    events.on("step", () => void sequence.push(snapshotValues(g.generator)));
+    await trainAlgorithm1(g, toyDataset(toyDistribution("ring-2d")), events);
+    const ema = snapshotValues(g.generatorEma!);
+    for (const name of g.generator.parameterNames) {
+      // θ_ema,t = β_t θ_ema,t−1 + (1 − β_t) θ_t in float64, β_t for the G step t = 0, 1, …
+      const expected = Array.from(initial.get(name)!, (value, i) =>
+        sequence.reduce((average, theta, t) => {
+          const beta = (1 + t) / (10 + t);
+          return beta * average + (1 - beta) * theta.get(name)![i]!;
+        }, value),
+      );
+      expectClose(ema.get(name)!, expected, name);
+    }
   });
 
   it("no optimizer holds an EMA variable, and a D step and a G step leave the EMA generator bit-identical", () => {

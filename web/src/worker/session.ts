@@ -16,7 +16,7 @@ import { hashSeed, Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import type { Network } from "../../../src/core/models/network.js";
 import { trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../../../src/core/training/algorithm1.js";
-import { updateEma } from "../../../src/core/training/ema.js";
+import { emaDecayAt, updateEma } from "../../../src/core/training/ema.js";
 import { Events } from "../../../src/core/training/events.js";
 import { disposeGan, withParts, type Gan } from "../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../src/core/training/noise.js";
@@ -194,7 +194,13 @@ export class TrainingSession {
       } else {
         const metrics = generatorStep(this.gan, noise, seeds);
         // A G step moves the EMA generator too, as in Algorithm 1's loop (ema.ts): the pictures follow it.
-        if (this.gan.generatorEma) updateEma(this.gan.generatorEma, this.gan.generator, config.generatorEma);
+        if (this.gan.generatorEma) {
+          updateEma(
+            this.gan.generatorEma,
+            this.gan.generator,
+            emaDecayAt(config, this.gan.generatorOptimizer.step - 1),
+          );
+        }
         scalars = [metrics.loss, metrics.fakeScore, metrics.gradientNorm];
       }
       noise.dispose();
