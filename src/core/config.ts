@@ -71,6 +71,13 @@ export const LOSS_DISCRIMINATOR_STEPS: Readonly<Partial<Record<LossName, number>
 /** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
 export const PRIOR_NAMES = ["uniform", "normal"] as const;
 export type PriorName = (typeof PRIOR_NAMES)[number];
+/**
+ * G's output-layer bias at initialisation (src/core/models/initialization.ts): zeros, or the logit of the training
+ * images' mean pixel, so that σ(bias) already matches the data's marginals (the paper's code: pylearn2's
+ * init_sigmoid_bias_from_marginals).
+ */
+export const GENERATOR_OUTPUT_BIAS_NAMES = ["zeros", "data-marginals"] as const;
+export type GeneratorOutputBiasName = (typeof GENERATOR_OUTPUT_BIAS_NAMES)[number];
 /** Optimizers (src/core/training/optimizers.ts). */
 export const OPTIMIZER_NAMES = ["adam", "sgd"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -112,6 +119,21 @@ export const MlpConfigSchema = z
     discriminatorInputDropout: why(probability, 0.2, "the paper dropped 20% of D's input pixels"),
     discriminatorDropout: why(probability, 0.5, "the paper's dropout on D's hidden maxout units"),
     generatorBatchNorm: why(z.boolean(), false, "the paper's generator had none; PacGAN's toy nets use it"),
+    generatorWeightRange: why(
+      z.number().nonnegative(),
+      0,
+      "0 = Glorot uniform; r > 0: G's weights uniform in ±r (the paper's code: irange 0.05)",
+    ),
+    discriminatorWeightRange: why(
+      z.number().nonnegative(),
+      0,
+      "0 = Glorot uniform; r > 0: D's weights uniform in ±r (the paper's code: irange 0.005)",
+    ),
+    generatorOutputBias: why(
+      z.enum(GENERATOR_OUTPUT_BIAS_NAMES),
+      "zeros",
+      "data-marginals starts σ(G's output bias) at the training images' mean pixel, as the paper's code did (sigmoid only)",
+    ),
   })
   .strict();
 
@@ -183,6 +205,36 @@ export const ConfigSchema = z
     beta1: why(probability, 0.5, "DCGAN: 0.9 oscillates, 0.5 stabilises adversarial training"),
     beta2: why(probability, 0.999, "Adam's default"),
     momentum: why(probability, 0.5, "the paper's SGD momentum (its code starts at 0.5)"),
+    learningRateDecay: why(
+      z.number().min(1),
+      1,
+      "SGD's rate after t updates is rate / decay^t (the paper's code: 1.000004, pylearn2's ExponentialDecay); 1 = constant",
+    ),
+    minimumLearningRate: why(
+      z.number().nonnegative(),
+      0,
+      "the floor of the decayed SGD rate (the paper's code: 1e-6); 0 = none",
+    ),
+    finalMomentum: why(
+      probability.nullable(),
+      null,
+      "SGD's momentum after its linear ramp (the paper's code: 0.5 → 0.7, pylearn2's MomentumAdjustor); null = constant",
+    ),
+    momentumRampUpdates: why(
+      z.tuple([nonNegativeInt, nonNegativeInt]),
+      [0, 0],
+      "[first, last] optimizer update of the momentum ramp (the paper's code: epochs 1 → 250, i.e. updates 0 → 124 500)",
+    ),
+    simultaneousUpdates: why(
+      z.boolean(),
+      false,
+      "Algorithm 1 alternates (D, then G against the new D); true: both from one minibatch and the same D pass, as the paper's code did (k = 1)",
+    ),
+    trainImages: why(
+      z.tuple([nonNegativeInt, positiveInt]).nullable(),
+      null,
+      "[start, stop): train on these images of the training split only (the paper: [0, 50000], keeping Parzen's validation images out); null = all",
+    ),
     generatorOutput: why(
       z.enum(GENERATOR_OUTPUT_NAMES),
       "auto",
@@ -271,6 +323,47 @@ function checkLossOptions(config: Config): Config {
       `config: ${config.r1Gamma > 0 ? "r1Gamma" : "wasserstein-gp"}'s gradient penalty needs per-sample gradients, ` +
         "which BatchNorm in D mixes across the batch: set dcgan.discriminatorBatchNorm to false",
     );
+  }
+  return checkPaperOptions(config);
+}
+
+/** Refuses the paper-reproduction options (schedules, initial bias, data subset) where they cannot mean anything. */
+function checkPaperOptions(config: Config): Config {
+  const scheduled = config.learningRateDecay !== 1 || config.minimumLearningRate > 0 || config.finalMomentum !== null;
+  if (scheduled && config.optimizer !== "sgd") {
+    throw new ConfigError(
+      "config: learningRateDecay, minimumLearningRate and finalMomentum schedule SGD; set optimizer to sgd",
+    );
+  }
+  const [rampStart, rampEnd] = config.momentumRampUpdates;
+  if (rampEnd < rampStart) {
+    throw new ConfigError(`config: momentumRampUpdates: the ramp ends (${rampEnd}) before it starts (${rampStart})`);
+  }
+  const slowest = Math.min(config.generatorLearningRate, config.discriminatorLearningRate);
+  if (config.minimumLearningRate > slowest) {
+    throw new ConfigError(
+      `config: minimumLearningRate ${config.minimumLearningRate} is above a learning rate (${slowest})`,
+    );
+  }
+  if (config.simultaneousUpdates && config.discriminatorSteps !== 1) {
+    throw new ConfigError(
+      `config: simultaneousUpdates updates D and G together once per minibatch: discriminatorSteps must be 1, not ${config.discriminatorSteps}`,
+    );
+  }
+  if (config.mlp.generatorOutputBias === "data-marginals" && config.generatorOutput !== "sigmoid") {
+    throw new ConfigError(
+      "config: mlp.generatorOutputBias data-marginals is the logit of the mean pixel: set generatorOutput to sigmoid",
+    );
+  }
+  const toy = (TOY_DATASET_NAMES as readonly string[]).includes(config.dataset);
+  if (config.mlp.generatorOutputBias === "data-marginals" && toy) {
+    throw new ConfigError(`config: mlp.generatorOutputBias data-marginals needs images; ${config.dataset} has none`);
+  }
+  if (config.trainImages !== null) {
+    const [start, stop] = config.trainImages;
+    if (toy) throw new ConfigError(`config: trainImages chooses images; ${config.dataset} is sampled afresh`);
+    if (stop <= start)
+      throw new ConfigError(`config: trainImages [${start}, ${stop}] is empty: stop must exceed start`);
   }
   return config;
 }

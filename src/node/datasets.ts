@@ -14,6 +14,7 @@ import { gunzipSync } from "node:zlib";
 import { IDX_DATASET_PREFIX, type ImageDatasetName } from "../core/config.js";
 import {
   imageDatasetFromIdx,
+  imageRange,
   toyDataset,
   type Dataset,
   type ImageDataset,
@@ -70,6 +71,8 @@ export interface LoadDatasetOptions {
   labelsFile?: string;
   /** Where to look for Fashion-MNIST. Default: `FASHION_MNIST_DIRECTORY`, where the Debian package puts it. */
   fashionMnistDirectory?: string;
+  /** Only images [start, stop) of the file (config.trainImages); refused for toys and past the file's end. Default: all. */
+  images?: readonly [number, number] | null;
 }
 
 /**
@@ -78,6 +81,13 @@ export interface LoadDatasetOptions {
  * and an unknown spec.
  */
 export function loadDataset(spec: string, options: LoadDatasetOptions): Dataset {
+  const dataset = loadWholeDataset(spec, options);
+  if (!options.images) return dataset;
+  if (dataset.kind === "toy") throw new DataError(`${spec} is sampled afresh: it has no images to choose from`);
+  return imageRange(dataset, options.images[0], options.images[1]);
+}
+
+function loadWholeDataset(spec: string, options: LoadDatasetOptions): Dataset {
   if (options.labelsFile !== undefined && !spec.startsWith(IDX_SPEC_PREFIX)) {
     throw new DataError(`a labels file applies only to ${IDX_SPEC_PREFIX}<images-file> datasets, not to "${spec}"`);
   }

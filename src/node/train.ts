@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type Config, ConfigError, mergeConfig, resolveConfig } from "../core/config.js";
 import { dataShape, type Dataset } from "../core/data/dataset.js";
 import { isToyDistributionName } from "../core/data/toys.js";
-import { pixelRangeFor, resolveOutputActivation } from "../core/models/index.js";
+import { networkInitialization, pixelRangeFor, resolveOutputActivation } from "../core/models/index.js";
 import {
   DivergenceError,
   trainAlgorithm1,
@@ -82,9 +82,11 @@ async function resumedConfig(run: RunDirectory, overrides: Record<string, unknow
   return resolveConfig(mergeConfig((await run.readConfig()) as Record<string, unknown>, overrides));
 }
 
+/** The dataset a config trains on (its training split, only images config.trainImages when set), or another split. */
 export function loadDatasetFor(config: Config, split: "train" | "test" = "train"): Dataset {
   const isImage = !isToyDistributionName(config.dataset);
-  return loadDataset(config.dataset, { split, pixelRange: pixelRangeFor(resolveOutputActivation(config, isImage)) });
+  const pixelRange = pixelRangeFor(resolveOutputActivation(config, isImage));
+  return loadDataset(config.dataset, { split, pixelRange, images: split === "train" ? config.trainImages : null });
 }
 
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
@@ -97,7 +99,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   assertFitsInMemory(config, dataShape(dataset));
   if (existing) return resumeRun(existing, config, dataset, options, log);
   const backend = await selectBackend(config.backend, log);
-  const gan = createGan(config, dataShape(dataset));
+  const gan = createGan(config, dataShape(dataset), networkInitialization(config, dataset));
   let lock: RunLock | undefined;
   try {
     await mkdir(options.out, { recursive: true }).catch((error: unknown) => {
@@ -136,7 +138,7 @@ async function resumeRun(
       log(`tsgan: resuming ${run.root} at step ${gan.step} of ${config.steps}`);
     } else {
       backend = await selectBackend(config.backend, log);
-      gan = createGan(config, dataShape(dataset));
+      gan = createGan(config, dataShape(dataset), networkInitialization(config, dataset));
       log(`tsgan: ${run.root} has no checkpoint yet; starting it from iteration 0 with its saved config`);
     }
     await run.truncateMetrics(gan.step, log);

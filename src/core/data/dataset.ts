@@ -161,3 +161,25 @@ function scalePixels(images: IdxArray, source: string, pixelRange: PixelRange): 
   }
   return pixels;
 }
+
+/**
+ * Images [start, stop) of `dataset` (labels too), e.g. MNIST's training images 0–49 999: the paper trained on those
+ * and chose the Parzen σ on images 50 000 onwards, which training must not see. The pixels are copied, so the full
+ * set can be freed. A range outside the dataset is a DataError naming it.
+ */
+export function imageRange(dataset: ImageDataset, start: number, stop: number): ImageDataset {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(stop) && 0 <= start && start < stop)) {
+    throw new DataError(`${dataset.name}: image range [${start}, ${stop}) is empty or not a pair of indices`);
+  }
+  if (stop > dataset.count) {
+    throw new DataError(`${dataset.name}: image range [${start}, ${stop}) reaches past its ${dataset.count} images`);
+  }
+  const size = dataset.height * dataset.width * dataset.channels;
+  const subset: ImageDataset = {
+    ...dataset,
+    images: dataset.images.slice(start * size, stop * size), // [stop − start, height, width, channels]
+    count: stop - start,
+  };
+  if (dataset.labels !== undefined) subset.labels = dataset.labels.slice(start, stop);
+  return subset;
+}

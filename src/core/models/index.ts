@@ -3,11 +3,13 @@
  */
 import type { Config } from "../config.js";
 import { hashSeed } from "../engine/random.js";
+import type { NetworkInitialization } from "./initialization.js";
 import { dcganDiscriminator, dcganGenerator } from "./dcgan.js";
 import { mlpDiscriminator, mlpGenerator } from "./mlp.js";
 import type { Network } from "./network.js";
 import { resolveOutputActivation } from "./output.js";
 
+export { marginalLogits, networkInitialization, RESTORING, type NetworkInitialization } from "./initialization.js";
 export { pixelRangeFor, resolveOutputActivation, type OutputActivation } from "./output.js";
 
 export interface Networks {
@@ -15,12 +17,19 @@ export interface Networks {
   discriminator: Network;
 }
 
-/** G: z [batch, latentDim] → x [batch, ...dataShape]; D: x → logit [batch, 1]. Weights derive from the run seed. */
-export function buildNetworks(config: Config, dataShape: number[]): Networks {
+/**
+ * G: z [batch, latentDim] → x [batch, ...dataShape]; D: x → logit [batch, 1]. Weights derive from the run seed;
+ * `initialization` carries what the config's data-dependent initial values need (initialization.ts).
+ */
+export function buildNetworks(
+  config: Config,
+  dataShape: number[],
+  initialization: NetworkInitialization = {},
+): Networks {
   const discriminatorSeed = hashSeed(config.seed, "discriminator");
   const normalizeDiscriminator = config.spectralNorm !== "none";
   return {
-    generator: buildGenerator(config, dataShape),
+    generator: buildGenerator(config, dataShape, initialization),
     discriminator:
       config.arch === "dcgan"
         ? dcganDiscriminator(config.dcgan, dataShape, discriminatorSeed, normalizeDiscriminator)
@@ -32,11 +41,15 @@ export function buildNetworks(config: Config, dataShape: number[]): Networks {
  * G alone, with the initial weights buildNetworks gives it (same seed, same names): also the EMA generator's
  * network (src/core/training/ema.ts).
  */
-export function buildGenerator(config: Config, dataShape: number[]): Network {
+export function buildGenerator(
+  config: Config,
+  dataShape: number[],
+  initialization: NetworkInitialization = {},
+): Network {
   const output = resolveOutputActivation(config, dataShape.length === 3);
   const generatorSeed = hashSeed(config.seed, "generator");
   const normalizeGenerator = config.spectralNorm === "both";
   return config.arch === "dcgan"
     ? dcganGenerator(config.dcgan, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator)
-    : mlpGenerator(config.mlp, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator);
+    : mlpGenerator(config.mlp, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator, initialization);
 }

@@ -105,8 +105,12 @@ export interface Layer {
   readonly outputShape: number[];
 }
 
-/** Weight initialisations, named after their papers. */
-export type Initializer = { kind: "glorot-uniform" } | { kind: "normal"; std: number };
+/**
+ * Weight initialisations, named after their papers — or, for "uniform", after the paper's code: pylearn2's `irange`
+ * draws every weight uniformly from [−range, range] whatever the layer's fan-in (Goodfellow et al. 2014's mnist.yaml).
+ */
+export type Initializer =
+  { kind: "glorot-uniform" } | { kind: "normal"; std: number } | { kind: "uniform"; range: number };
 
 function initialValues(
   store: ParameterStore,
@@ -119,6 +123,7 @@ function initialValues(
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
   const rng = store.rng(name);
   if (init.kind === "normal") return rng.fillNormal(values, 0, init.std);
+  if (init.kind === "uniform") return rng.fillUniform(values, -init.range, init.range);
   const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot & Bengio 2010
   return rng.fillUniform(values, -limit, limit);
 }
@@ -147,13 +152,22 @@ export class Dense implements Layer {
   private readonly kernel: LayerWeight;
   private readonly bias: Variable | null;
 
-  constructor(store: ParameterStore, name: string, inputs: number, units: number, init: Initializer, useBias = true) {
+  /** `initialBias` gives the bias's starting values [units] (called only when the variable is created); default zeros. */
+  constructor(
+    store: ParameterStore,
+    name: string,
+    inputs: number,
+    units: number,
+    init: Initializer,
+    useBias = true,
+    initialBias: () => Float32Array = () => new Float32Array(units),
+  ) {
     this.outputShape = [units];
     const kernel = store.add(`${name}/kernel`, [inputs, units], () =>
       initialValues(store, `${name}/kernel`, [inputs, units], init, inputs, units),
     );
     this.kernel = layerWeight(store, `${name}/kernel`, kernel, DENSE_OUTPUT_AXIS);
-    this.bias = useBias ? store.add(`${name}/bias`, [units], () => new Float32Array(units)) : null;
+    this.bias = useBias ? store.add(`${name}/bias`, [units], initialBias) : null;
   }
 
   apply(input: Tensor, options: ApplyOptions): Tensor {

@@ -15,10 +15,16 @@ import {
   type Initializer,
   type Layer,
 } from "./layers.js";
+import { generatorOutputBias, type NetworkInitialization } from "./initialization.js";
 import { Network } from "./network.js";
 import type { OutputActivation } from "./output.js";
 
 const GLOROT: Initializer = { kind: "glorot-uniform" };
+
+/** Glorot (Glorot & Bengio 2010) unless the config names a range: uniform in ±range, the paper's code's `irange`. */
+function weightInitializer(range: number): Initializer {
+  return range > 0 ? { kind: "uniform", range } : GLOROT;
+}
 
 /** z [batch, latentDim] → x [batch, ...dataShape]. */
 export function mlpGenerator(
@@ -28,18 +34,21 @@ export function mlpGenerator(
   output: OutputActivation,
   seed: number,
   spectralNorm = false,
+  initialization: NetworkInitialization = {},
 ): Network {
   const store = new ParameterStore("generator", seed, spectralNorm);
+  const init = weightInitializer(config.generatorWeightRange);
   const layers: Layer[] = [];
   let width = latentDim;
   config.generatorHidden.forEach((units, index) => {
-    layers.push(new Dense(store, `dense${index}`, width, units, GLOROT));
+    layers.push(new Dense(store, `dense${index}`, width, units, init));
     if (config.generatorBatchNorm) layers.push(new BatchNorm(store, `batchNorm${index}`, [units]));
     layers.push(new Activation([units], ACTIVATIONS.relu));
     width = units;
   });
   const dataSize = dataShape.reduce((a, b) => a * b, 1);
-  layers.push(new Dense(store, "output", width, dataSize, GLOROT));
+  const outputBias = generatorOutputBias(config, dataSize, initialization);
+  layers.push(new Dense(store, "output", width, dataSize, init, true, outputBias));
   layers.push(new Activation([dataSize], ACTIVATIONS[output]));
   layers.push(new Reshape(dataShape));
   return new Network("generator", [latentDim], layers, store);
@@ -48,14 +57,15 @@ export function mlpGenerator(
 /** x [batch, ...dataShape] → one logit [batch, 1]. */
 export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: number, spectralNorm = false): Network {
   const store = new ParameterStore("discriminator", seed, spectralNorm);
+  const init = weightInitializer(config.discriminatorWeightRange);
   const dataSize = dataShape.reduce((a, b) => a * b, 1);
   const layers: Layer[] = [new Reshape([dataSize]), new Dropout([dataSize], config.discriminatorInputDropout, 0)];
   let width = dataSize;
   config.discriminatorHidden.forEach((units, index) => {
-    layers.push(new Maxout(store, `maxout${index}`, width, units, config.maxoutPieces, GLOROT));
+    layers.push(new Maxout(store, `maxout${index}`, width, units, config.maxoutPieces, init));
     layers.push(new Dropout([units], config.discriminatorDropout, index + 1));
     width = units;
   });
-  layers.push(new Dense(store, "logit", width, 1, GLOROT));
+  layers.push(new Dense(store, "logit", width, 1, init));
   return new Network("discriminator", dataShape, layers, store);
 }

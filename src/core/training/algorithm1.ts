@@ -19,6 +19,7 @@ import { emaDecayAt, updateEma } from "./ema.js";
 import { Events } from "./events.js";
 import type { Gan } from "./gan.js";
 import { sampleNoise } from "./noise.js";
+import { simultaneousStep } from "./simultaneous.js";
 import { discriminatorStep, fakeScore, generatorStep, type StepSeeds } from "./steps.js";
 
 /** What one iteration logs (one line of metrics.jsonl). Probabilities are means over the minibatch. */
@@ -122,19 +123,27 @@ export async function trainAlgorithm1(
 
   for (let step = gan.step; step < config.steps; step++) {
     let discriminator: ReturnType<typeof discriminatorStep> | undefined;
-    for (let i = 0; i < discriminatorSteps; i++) {
-      if (discriminator) tf.dispose(Object.values(discriminator));
-      const real = batchTensor(gan, realBatch(dataset, step * discriminatorSteps + i, batchSize, seed));
-      const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, i, "noise/discriminator"));
-      // D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0) — the paper's;
-      // other objectives (least squares, hinge, WGAN-GP) and penalties (R1) are the loss's own: src/core/losses/
-      discriminator = discriminatorStep(gan, real, noise, seedsFor(seed, step, "discriminator", i));
-      tf.dispose([real, noise]);
-    }
+    let generator: ReturnType<typeof generatorStep>;
     const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, "noise/generator"));
     const generatorSeeds = seedsFor(seed, step, "generator");
-    // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating); or the loss's own
-    const generator = generatorStep(gan, noise, generatorSeeds);
+    if (config.simultaneousUpdates) {
+      // The paper's code: D and G updated together from one minibatch and one D pass (k = 1; simultaneous.ts)
+      const real = batchTensor(gan, realBatch(dataset, step, batchSize, seed));
+      ({ discriminator, generator } = simultaneousStep(gan, real, noise, seedsFor(seed, step, "discriminator", 0)));
+      real.dispose();
+    } else {
+      for (let i = 0; i < discriminatorSteps; i++) {
+        if (discriminator) tf.dispose(Object.values(discriminator));
+        const real = batchTensor(gan, realBatch(dataset, step * discriminatorSteps + i, batchSize, seed));
+        const discriminatorNoise = sampleNoise(config, batchSize, Rng.derive(seed, step, i, "noise/discriminator"));
+        // D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0) — the paper's;
+        // other objectives (least squares, hinge, WGAN-GP) and penalties (R1) are the loss's own: src/core/losses/
+        discriminator = discriminatorStep(gan, real, discriminatorNoise, seedsFor(seed, step, "discriminator", i));
+        tf.dispose([real, discriminatorNoise]);
+      }
+      // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating); or the loss's own
+      generator = generatorStep(gan, noise, generatorSeeds);
+    }
     // EMA of G's weights (Karras et al. 2018; Yazıcı et al. 2019):  θ_ema ← β_t·θ_ema + (1 − β_t)·θ   (ema.ts)
     if (gan.generatorEma) updateEma(gan.generatorEma, gan.generator, emaDecayAt(config, step));
     gan.step = step + 1;

@@ -12,6 +12,7 @@ import { tf, type Tensor } from "../engine/tf.js";
 import { copyVariables } from "./ema.js";
 import { createGan, disposeGan, type Gan } from "./gan.js";
 import type { Network } from "../models/network.js";
+import { RESTORING } from "../models/index.js";
 import type { Optimizer } from "./optimizers.js";
 
 export const CHECKPOINT_FORMAT = "tsgan-checkpoint/1";
@@ -133,7 +134,7 @@ export interface RestoreGanOptions extends RestoreOptions {
 /** The GAN a checkpoint describes: built from its config and data shape, then loaded with `restoreCheckpoint`. */
 export function restoreGan(manifest: CheckpointManifest, data: Uint8Array, options: RestoreGanOptions = {}): Gan {
   checkFormat(manifest);
-  const gan = createGan(options.config ?? resolveConfig(manifest.config), manifest.dataShape);
+  const gan = createGan(options.config ?? resolveConfig(manifest.config), manifest.dataShape, RESTORING);
   try {
     restoreCheckpoint(gan, manifest, data, options);
   } catch (error) {

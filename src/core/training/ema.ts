@@ -19,12 +19,12 @@
  */
 import type { Config } from "../config.js";
 import { tf, type Tensor } from "../engine/tf.js";
-import { buildGenerator } from "../models/index.js";
+import { buildGenerator, RESTORING } from "../models/index.js";
 import type { Network } from "../models/network.js";
 
 /** A new EMA generator for `generator`: G's architecture (from the config) holding G's current values. */
 export function createEmaGenerator(config: Config, dataShape: number[], generator: Network): Network {
-  const ema = buildGenerator(config, dataShape);
+  const ema = buildGenerator(config, dataShape, RESTORING); // its values are G's, copied next
   copyVariables(ema, generator);
   return ema;
 }

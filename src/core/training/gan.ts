@@ -9,7 +9,7 @@
  */
 import type { Config } from "../config.js";
 import { ganLoss, type GanLoss } from "../losses/index.js";
-import { buildNetworks } from "../models/index.js";
+import { buildNetworks, type NetworkInitialization } from "../models/index.js";
 import type { Network } from "../models/network.js";
 import { createEmaGenerator } from "./ema.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
@@ -85,10 +85,11 @@ export function withParts(gan: Gan, changes: Partial<GanParts>): Gan {
 
 /**
  * A new GAN: the config's networks for data of `dataShape`, the config's optimizers, step 0, and with
- * `config.generatorEma` > 0 an EMA generator starting at G's initial weights.
+ * `config.generatorEma` > 0 an EMA generator starting at G's initial weights. `initialization` carries what a
+ * data-dependent initial value needs (networkInitialization(config, dataset): models/initialization.ts).
  */
-export function createGan(config: Config, dataShape: number[]): Gan {
-  const networks = buildNetworks(config, dataShape);
+export function createGan(config: Config, dataShape: number[], initialization: NetworkInitialization = {}): Gan {
+  const networks = buildNetworks(config, dataShape, initialization);
   const generatorEma = config.generatorEma > 0 ? createEmaGenerator(config, dataShape, networks.generator) : null;
   return assembleGan({ config, dataShape, ...networks, generatorEma });
 }

@@ -9,6 +9,7 @@
 import type { Config } from "../config.js";
 import { ADAM_KERNEL, backendHasKernel, runFusedAdam, type AdamKernelAttributes } from "../engine/fusedKernels.js";
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
+import { scheduledLearningRate, scheduledMomentum, sgdSchedule, type SgdSchedule } from "./schedules.js";
 
 /** Adam's ε, added to √v̂ as in PyTorch. */
 export const ADAM_EPSILON = 1e-8;
@@ -149,26 +150,30 @@ export class Adam extends SlottedOptimizer {
   }
 }
 
-/** SGD with momentum, as in the paper's code: u ← μ·u − α·g; θ ← θ + u. */
+/**
+ * SGD with momentum, as in the paper's code: u ← μ_t·u − α_t·g; θ ← θ + u, where α_t and μ_t follow the schedule
+ * (schedules.ts; constant unless the config asks for decay or a momentum ramp) at t = updates applied so far.
+ */
 export class MomentumSgd extends SlottedOptimizer {
   readonly kind = "sgd" as const;
 
   constructor(
     variables: Variable[],
     names: string[],
-    private readonly learningRate: number,
-    private readonly momentum: number,
+    private readonly schedule: SgdSchedule,
   ) {
     super(variables, names, ["velocity"]);
   }
 
   apply(gradients: Tensor[]): void {
     this.checkGradients(gradients);
+    const learningRate = scheduledLearningRate(this.schedule, this.steps);
+    const momentum = scheduledMomentum(this.schedule, this.steps);
     tf.tidy(() => {
       gradients.forEach((gradient, index) => {
         const [velocity] = this.slotsByVariable[index]! as [Slot];
         const variable = this.variables[index]!;
-        const newVelocity = tf.sub(tf.mul(velocity.variable, this.momentum), tf.mul(gradient, this.learningRate));
+        const newVelocity = tf.sub(tf.mul(velocity.variable, momentum), tf.mul(gradient, learningRate));
         velocity.variable.assign(newVelocity);
         variable.assign(tf.add(variable, newVelocity));
       });
@@ -186,5 +191,5 @@ export function createOptimizer(
 ): Optimizer {
   return config.optimizer === "adam"
     ? new Adam(variables, names, learningRate, config.beta1, config.beta2)
-    : new MomentumSgd(variables, names, learningRate, config.momentum);
+    : new MomentumSgd(variables, names, sgdSchedule(config, learningRate));
 }

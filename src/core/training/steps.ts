@@ -41,7 +41,7 @@ export interface GeneratorStepMetrics {
 }
 
 /** Distinguishes the dropout masks of D's pass over generated samples from its pass over real ones. */
-const FAKE_PASS = "fake";
+export const FAKE_PASS = "fake";
 /** Seeds the interpolation weights ε of the gradient penalty, and D's dropout masks on the interpolates. */
 const INTERPOLATION = "interpolation";
 

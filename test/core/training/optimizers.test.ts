@@ -14,6 +14,7 @@ import {
   createOptimizer,
   type Optimizer,
 } from "../../../src/core/training/optimizers.js";
+import { sgdSchedule } from "../../../src/core/training/schedules.js";
 import {
   REFERENCE_BACKEND,
   describeEachBackend,
@@ -73,11 +74,11 @@ function adam(vars: Variable[]): Adam {
 }
 
 function sgd(vars: Variable[]): MomentumSgd {
+  const constant = resolveConfig({ optimizer: "sgd", momentum: MOMENTUM });
   const optimizer = new MomentumSgd(
     vars,
     vars.map((_, i) => `w${i}`),
-    LEARNING_RATE,
-    MOMENTUM,
+    sgdSchedule(constant, LEARNING_RATE),
   );
   created.push(optimizer);
   return optimizer;

@@ -13,7 +13,7 @@ import {
 } from "../../../src/core/data/dataset.js";
 import { toyDistribution, type ToyDistribution } from "../../../src/core/data/toys.js";
 import { Rng } from "../../../src/core/engine/random.js";
-import { pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
+import { networkInitialization, pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
 import { presetFor } from "../../../src/core/presets.js";
 import { createGan } from "../../../src/core/training/gan.js";
 import { FIXED_NOISE_COUNT } from "../../../src/core/training/noise.js";
@@ -96,7 +96,7 @@ async function createSession(setup: SessionSetup): Promise<TrainingSession> {
   } else {
     dataset = toyDataset(distribution!);
   }
-  const gan = createGan(config, dataShape(dataset));
+  const gan = createGan(config, dataShape(dataset), networkInitialization(config, dataset));
   let prober: Prober;
   if (setup.probe === "one-d") prober = new OneDProber(distribution!, config.prior);
   else if (setup.probe === "two-d") {
