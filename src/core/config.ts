@@ -145,7 +145,12 @@ export const ConfigSchema = z
       "γ of the R1 penalty γ/2·E[‖∇D(x)‖²] on real data (Mescheder et al. 2018 used 10); 0 = off",
     ),
     steps: why(positiveInt, 2000, "training iterations of Algorithm 1 (each: k D-steps, one G-step)"),
-    batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN"),
+    batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN (with pack > 1: packs per minibatch)"),
+    pack: why(
+      positiveInt,
+      1,
+      "1 = the paper's D, which judges one sample at a time; PacGAN (Lin et al. 2018) packs 2–4 samples per D input",
+    ),
     discriminatorSteps: why(
       positiveInt,
       1,

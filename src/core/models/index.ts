@@ -7,6 +7,7 @@ import { dcganDiscriminator, dcganGenerator } from "./dcgan.js";
 import { mlpDiscriminator, mlpGenerator } from "./mlp.js";
 import type { Network } from "./network.js";
 import { resolveOutputActivation } from "./output.js";
+import { packedShape } from "./packing.js";
 
 export { pixelRangeFor, resolveOutputActivation, type OutputActivation } from "./output.js";
 
@@ -15,16 +16,20 @@ export interface Networks {
   discriminator: Network;
 }
 
-/** G: z [batch, latentDim] → x [batch, ...dataShape]; D: x → logit [batch, 1]. Weights derive from the run seed. */
+/**
+ * G: z [batch, latentDim] → x [batch, ...dataShape]; D: packs of `config.pack` samples [batch, ...packedShape] →
+ * logit [batch, 1] (packing.ts; pack 1: D judges x itself). Weights derive from the run seed.
+ */
 export function buildNetworks(config: Config, dataShape: number[]): Networks {
   const discriminatorSeed = hashSeed(config.seed, "discriminator");
   const normalizeDiscriminator = config.spectralNorm !== "none";
+  const discriminatorShape = packedShape(dataShape, config.pack);
   return {
     generator: buildGenerator(config, dataShape),
     discriminator:
       config.arch === "dcgan"
-        ? dcganDiscriminator(config.dcgan, dataShape, discriminatorSeed, normalizeDiscriminator)
-        : mlpDiscriminator(config.mlp, dataShape, discriminatorSeed, normalizeDiscriminator),
+        ? dcganDiscriminator(config.dcgan, discriminatorShape, discriminatorSeed, normalizeDiscriminator)
+        : mlpDiscriminator(config.mlp, discriminatorShape, discriminatorSeed, normalizeDiscriminator),
   };
 }
 

@@ -70,6 +70,7 @@ startTrainingPage({
         "generatorLearningRate",
         "discriminatorLearningRate",
         "batchSize",
+        "pack",
       ],
     },
     {

@@ -168,6 +168,7 @@ startTrainingPage({
         "generatorLearningRate",
         "discriminatorLearningRate",
         "batchSize",
+        "pack",
       ],
     },
     {
