@@ -84,7 +84,8 @@ async function resumedConfig(run: RunDirectory, overrides: Record<string, unknow
 
 export function loadDatasetFor(config: Config, split: "train" | "test" = "train"): Dataset {
   const isImage = !isToyDistributionName(config.dataset);
-  return loadDataset(config.dataset, { split, pixelRange: pixelRangeFor(resolveOutputActivation(config, isImage)) });
+  const pixelRange = pixelRangeFor(resolveOutputActivation(config, isImage));
+  return loadDataset(config.dataset, { split, pixelRange, seed: config.seed });
 }
 
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
