@@ -81,7 +81,11 @@ export function evalCommand(): Command {
     .requiredOption("--run <dir>", "run directory written by tsgan train")
     .option("--checkpoint <step>", "checkpoint step (default: the latest)", nonNegativeInteger)
     .option("--metrics <names>", `comma-separated metrics (default: all that apply): ${metricHelp}`, metricList)
-    .option("--samples <n>", "generated samples (default: 10000 for images, 2500 for toys)", positiveInteger)
+    .option(
+      "--samples <n>",
+      "generated samples (default: 10000 for images, 26000 for stacked-mnist, 2500 for toys)",
+      positiveInteger,
+    )
     .option("--seed <n>", "seed of the evaluation noise (default: the run's seed)", nonNegativeInteger)
     .option("--raw-generator", "evaluate G itself, not the EMA of its weights (runs with --generator-ema)")
     .addOption(choiceOption("--backend <name>", "engine (default: the run's)", NODE_BACKEND_NAMES))

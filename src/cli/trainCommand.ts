@@ -39,6 +39,7 @@ const FLAGS: Array<{
   { flag: "--discriminator-steps", key: "discriminatorSteps", argument: "<k>", parse: anyInteger },
   { flag: "--steps", key: "steps", argument: "<n>", parse: anyInteger },
   { flag: "--batch-size", key: "batchSize", argument: "<m>", parse: anyInteger },
+  { flag: "--pack", key: "pack", argument: "<m>", parse: anyInteger },
   { flag: "--latent-dim", key: "latentDim", argument: "<n>", parse: anyInteger },
   { flag: "--prior", key: "prior", argument: "<prior>" },
   { flag: "--optimizer", key: "optimizer", argument: "<name>" },

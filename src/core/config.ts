@@ -29,6 +29,7 @@ export const METRIC_NAMES = [
   "precision-recall",
   "modes",
   "divergence",
+  "stacked-modes",
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 /** Network families (src/core/models): the paper's fully connected nets, or DCGAN's convolutional ones. */
@@ -90,11 +91,18 @@ export type ToyDatasetName = (typeof TOY_DATASET_NAMES)[number];
 /** The image datasets known by name (src/node/datasets.ts loads them). */
 export const IMAGE_DATASET_NAMES = ["mnist", "fashion-mnist"] as const;
 export type ImageDatasetName = (typeof IMAGE_DATASET_NAMES)[number];
+/**
+ * Image datasets built from another rather than read from files of their own (src/core/data/stacked.ts): Stacked
+ * MNIST, three MNIST digits as the channels of one image (1 000 modes; Metz et al. 2017). Not in the lab.
+ */
+export const STACKED_DATASET_NAMES = ["stacked-mnist"] as const;
+export type StackedDatasetName = (typeof STACKED_DATASET_NAMES)[number];
 /** Any other image dataset is a pattern, not a name: this prefix and the path of an IDX images file. */
 export const IDX_DATASET_PREFIX = "idx:";
 /** Every dataset spec, for help text and error messages: the names, and the IDX pattern. */
 export const DATASET_SPECS: readonly string[] = [
   ...IMAGE_DATASET_NAMES,
+  ...STACKED_DATASET_NAMES,
   `${IDX_DATASET_PREFIX}<images-file>`,
   ...TOY_DATASET_NAMES,
 ];
@@ -178,7 +186,12 @@ export const ConfigSchema = z
       "γ of the R1 penalty γ/2·E[‖∇D(x)‖²] on real data (Mescheder et al. 2018 used 10); 0 = off",
     ),
     steps: why(positiveInt, 2000, "training iterations of Algorithm 1 (each: k D-steps, one G-step)"),
-    batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN"),
+    batchSize: why(positiveInt, 64, "m in Algorithm 1; 64 as in DCGAN (with pack > 1: packs per minibatch)"),
+    pack: why(
+      positiveInt,
+      1,
+      "1 = the paper's D, which judges one sample at a time; PacGAN (Lin et al. 2018) packs 2–4 samples per D input",
+    ),
     discriminatorSteps: why(
       positiveInt,
       1,

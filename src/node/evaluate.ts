@@ -34,11 +34,12 @@ import {
 } from "../core/metrics/index.js";
 import { PACGAN_SAMPLES } from "../core/metrics/modes.js";
 import { PARZEN_SAMPLES } from "../core/metrics/parzen.js";
+import { STACKED_MODES_SAMPLES } from "../core/metrics/stackedModes.js";
 import type { ImageClassifier } from "../core/metrics/types.js";
 import { infer } from "../core/models/network.js";
 import { disposeGan, type Gan } from "../core/training/gan.js";
 import { sampleNoise } from "../core/training/noise.js";
-import { hasImageSplits, imageEvaluation } from "./evaluateImages.js";
+import { classifierDatasetFor, hasImageSplits, imageEvaluation } from "./evaluateImages.js";
 import { openGan } from "./run/openGan.js";
 import { RunDirectory, stepName } from "./run/runDirectory.js";
 import { generate } from "./run/samples.js";
@@ -121,7 +122,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   const isToy = isToyDistributionName(config.dataset);
   const context = evaluationContext(config.dataset, options.classifier !== undefined);
   const names = chooseMetrics(options.metrics, context);
-  const sampleCount = options.samples ?? (isToy ? DEFAULT_TOY_SAMPLES : DEFAULT_IMAGE_SAMPLES);
+  const sampleCount = options.samples ?? defaultSampleCount(config.dataset, isToy);
   if (!Number.isSafeInteger(sampleCount) || sampleCount < 2) {
     throw new ConfigError(`samples: need an integer ≥ 2, got ${sampleCount}`);
   }
@@ -163,13 +164,19 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   return { path, report, computed: names };
 }
 
+/** Generated samples `tsgan eval` draws unless told: each protocol's own count (stacked-mnist: 26 000). */
+function defaultSampleCount(dataset: string, isToy: boolean): number {
+  if (isToy) return DEFAULT_TOY_SAMPLES;
+  return dataset === "stacked-mnist" ? STACKED_MODES_SAMPLES : DEFAULT_IMAGE_SAMPLES;
+}
+
 /** What a dataset offers to the metrics. */
 export function evaluationContext(dataset: string, hasCustomClassifier = false): EvaluationContext {
   const isToy = isToyDistributionName(dataset);
   return {
     kind: isToy ? "toy" : "images",
     dataset,
-    classifier: hasCustomClassifier || hasImageSplits(dataset),
+    classifier: hasCustomClassifier || classifierDatasetFor(dataset) !== undefined,
     splits: hasImageSplits(dataset),
   };
 }
@@ -231,8 +238,9 @@ function metricContext(
   const distribution = toyDistribution(dataset);
   const count = generated.length / distribution.dimension;
   let real: Float32Array | undefined;
-  // V(D, G) of the trained D needs D(x) = σ(output): only the cross-entropy losses' D outputs a logit of it.
-  const probabilityD = (CROSS_ENTROPY_LOSSES as readonly string[]).includes(gan.config.loss);
+  // V(D, G) of the trained D needs D(x) = σ(output): only the cross-entropy losses' D outputs a logit of it, and
+  // only an unpacked D (pack 1) judges one point at a time (PacGAN's D is a function of packs).
+  const probabilityD = (CROSS_ENTROPY_LOSSES as readonly string[]).includes(gan.config.loss) && gan.config.pack === 1;
   const toy = {
     distribution,
     generated,

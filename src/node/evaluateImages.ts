@@ -21,12 +21,19 @@ import { loadDataset } from "./datasets.js";
 
 /** The image datasets with official train/test splits and a committed classifier. */
 const SPLIT_DATASETS = ["mnist", "fashion-mnist"] as const;
+/** Datasets without splits whose images our committed classifiers read: stacked-mnist's channels are MNIST digits. */
+const CLASSIFIED_BY: Readonly<Record<string, (typeof SPLIT_DATASETS)[number]>> = { "stacked-mnist": "mnist" };
 /** Images per classifier call, so progress can be reported. */
 const CLASSIFIER_CHUNK = 1000;
 
 /** True for datasets with official splits (and our classifier): mnist, fashion-mnist. */
 export function hasImageSplits(dataset: string): dataset is (typeof SPLIT_DATASETS)[number] {
   return (SPLIT_DATASETS as readonly string[]).includes(dataset);
+}
+
+/** The committed classifier that reads `dataset`'s images (or their channels), or undefined when none does. */
+export function classifierDatasetFor(dataset: string): (typeof SPLIT_DATASETS)[number] | undefined {
+  return hasImageSplits(dataset) ? dataset : CLASSIFIED_BY[dataset];
 }
 
 /** What the image metrics' data are built from. */
@@ -67,7 +74,10 @@ export function toUnitRange(values: Float32Array, activation: "tanh" | "sigmoid"
 export function imageEvaluation(input: ImageEvaluationInput): ImageEvaluation {
   const { config, dataShape, onProgress } = input;
   const dataset = config.dataset;
-  if (!hasImageSplits(dataset)) throw new DataError(`image metrics need mnist or fashion-mnist, not ${dataset}`);
+  const classifierDataset = classifierDatasetFor(dataset);
+  if (classifierDataset === undefined && input.classifier === undefined) {
+    throw new DataError(`image metrics need mnist, fashion-mnist or stacked-mnist, not ${dataset}`);
+  }
   const size = dataShape.reduce((a, b) => a * b, 1);
   const count = input.generated.length / size;
   const generated = matrix(toUnitRange(input.generated, resolveOutputActivation(config, true)), count, size);
@@ -95,7 +105,7 @@ export function imageEvaluation(input: ImageEvaluationInput): ImageEvaluation {
     (classifier ??=
       input.classifier !== undefined
         ? Promise.resolve(input.classifier)
-        : loadOurClassifier(dataset).then((loaded) => (owned = loaded)));
+        : loadOurClassifier(classifierDataset!).then((loaded) => (owned = loaded)));
   const outputs = new Map<"generated" | "test" | "train", Promise<ClassifierOutputs>>();
   const images = {
     generated: () => generated,
@@ -107,6 +117,7 @@ export function imageEvaluation(input: ImageEvaluationInput): ImageEvaluation {
     data: {
       generated,
       split,
+      classifier: () => timed(classifierOnce),
       classified(set) {
         if (!outputs.has(set)) {
           outputs.set(

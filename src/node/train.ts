@@ -86,7 +86,12 @@ async function resumedConfig(run: RunDirectory, overrides: Record<string, unknow
 export function loadDatasetFor(config: Config, split: "train" | "test" = "train"): Dataset {
   const isImage = !isToyDistributionName(config.dataset);
   const pixelRange = pixelRangeFor(resolveOutputActivation(config, isImage));
-  return loadDataset(config.dataset, { split, pixelRange, images: split === "train" ? config.trainImages : null });
+  return loadDataset(config.dataset, {
+    split,
+    pixelRange,
+    seed: config.seed,
+    images: split === "train" ? config.trainImages : null,
+  });
 }
 
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {

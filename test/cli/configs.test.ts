@@ -8,6 +8,8 @@ import { configFromLayers } from "../../src/core/presets.js";
 
 const CONFIGS = join(import.meta.dirname, "..", "..", "configs");
 const MNIST_SHAPE = [28, 28, 1];
+/** Stacked MNIST: three digits as the channels of one image. */
+const STACKED_MNIST_SHAPE = [28, 28, 3];
 
 describe("configs/", () => {
   const files = readdirSync(CONFIGS).filter((file) => file.endsWith(".json"));
@@ -25,7 +27,8 @@ describe("configs/", () => {
   for (const file of files) {
     it(`${file} resolves and builds`, () => {
       const config = configFromLayers(JSON.parse(readFileSync(join(CONFIGS, file), "utf8")), {});
-      const shape = isToyDistributionName(config.dataset) ? [toyDistribution(config.dataset).dimension] : MNIST_SHAPE;
+      const imageShape = config.dataset === "stacked-mnist" ? STACKED_MNIST_SHAPE : MNIST_SHAPE;
+      const shape = isToyDistributionName(config.dataset) ? [toyDistribution(config.dataset).dimension] : imageShape;
       const { generator, discriminator } = buildNetworks(config, shape);
       expect(generator.outputShape).toEqual(shape);
       expect(discriminator.outputShape).toEqual([1]);

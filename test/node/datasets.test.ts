@@ -182,6 +182,7 @@ describe("toys and unknown specs", () => {
     expect(KNOWN_DATASETS).toEqual([
       "mnist",
       "fashion-mnist",
+      "stacked-mnist",
       "idx:<images-file>",
       "gaussian-1d",
       "mixture-1d",

@@ -84,6 +84,15 @@ describe("evaluateRun on a toy run", () => {
     expect(divergence.jensenShannon).toBeGreaterThanOrEqual(0); // the rest of the metric is computed as before
   });
 
+  it("evaluates a packed run (PacGAN, pack 2) without V(D, G), whose D judges packs rather than points", async () => {
+    const packed = join(scratch, "ring-pack");
+    await trainRun({ out: packed, config: resolveConfig({ ...TINY_TOY, pack: 2 }), log: quiet });
+    const { report } = await evaluateRun({ run: packed, samples: 500 });
+    expect(report.metrics.modes?.result.sampleCount).toBe(500);
+    expect(report.metrics.divergence?.result.discriminatorValue).toBeUndefined();
+    expect(report.metrics.divergence?.result.jensenShannon).toBeGreaterThanOrEqual(0);
+  });
+
   it("evaluates a chosen checkpoint and metric, and merges with what was computed before", async () => {
     await evaluateRun({ run: out, checkpoint: 10, metrics: ["divergence"], samples: 500 });
     const { report } = await evaluateRun({ run: out, checkpoint: 10, metrics: ["modes"], samples: 400, seed: 9 });

@@ -63,6 +63,8 @@ export interface LabState {
   generatorLearningRate: number;
   discriminatorLearningRate: number;
   batchSize: number;
+  /** Samples per D input (PacGAN, toys): 1 = the paper's D; m > 1 packs m samples of one kind. */
+  pack: number;
   /** What play and step do: Algorithm 1, or D alone, or G alone. */
   stepMode: StepMode;
   showOptimal: boolean;
@@ -219,6 +221,16 @@ export const FIELDS: readonly FieldSpec[] = [
     max: 1,
   },
   { key: "batchSize", pages: TRAINING, effect: "live", label: "batch m", kind: "integer", min: 1, max: 1024 },
+  // PacGAN's packing changes D's input layer, so a new pack size rebuilds the networks.
+  {
+    key: "pack",
+    pages: ["one-d", "two-d"],
+    effect: "rebuild",
+    label: "pack (PacGAN)",
+    kind: "integer",
+    min: 1,
+    max: 8,
+  },
   {
     key: "stepMode",
     pages: TRAINING,
@@ -262,6 +274,7 @@ const BASE_DEFAULTS: LabState = {
   generatorLearningRate: 5e-4,
   discriminatorLearningRate: 1e-2,
   batchSize: 128,
+  pack: 1,
   stepMode: "algorithm1",
   showOptimal: true,
   showMapping: true,
@@ -397,6 +410,7 @@ export function trainingConfig(state: LabState) {
 export function toyTrainingConfig(state: LabState) {
   return {
     ...trainingConfig(state),
+    pack: state.pack,
     mlp: {
       generatorHidden: parseLayers(state.generatorHidden),
       discriminatorHidden: parseLayers(state.discriminatorHidden),

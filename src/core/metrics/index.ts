@@ -13,6 +13,7 @@ import type { DataKind, Metric } from "./metric.js";
 import { modesMetric } from "./modes.js";
 import { parzenMetric } from "./parzen.js";
 import { precisionRecallMetric } from "./precisionRecall.js";
+import { stackedModesMetric } from "./stackedModes.js";
 
 export { METRIC_NAMES, type MetricName };
 export type { DataKind, EvaluationProgress, Metric, MetricContext, SummaryRow } from "./metric.js";
@@ -29,6 +30,7 @@ const METRIC_LIST = [
   precisionRecallMetric,
   modesMetric,
   divergenceMetric,
+  stackedModesMetric,
 ] as const;
 
 /** The list, each metric seen with a result of unknown type (what loops over it need). */
@@ -88,6 +90,9 @@ export function whyNotApplicable(name: MetricName, context: EvaluationContext): 
   const metric = metricByName(name);
   if (metric.appliesTo !== context.kind) {
     return `metric ${name} applies to ${metric.appliesTo === "toy" ? "toy distributions" : "image datasets"}, not to ${context.dataset}`;
+  }
+  if (metric.datasets !== undefined && !metric.datasets.includes(context.dataset)) {
+    return `metric ${name} applies to ${metric.datasets.join(", ")} only, not to ${context.dataset}`;
   }
   if (metric.needsSplits && !context.splits)
     return `metric ${name} needs official train/test splits (mnist, fashion-mnist)`;

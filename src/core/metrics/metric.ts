@@ -11,6 +11,7 @@ import type { MetricName } from "../config.js";
 import type { ToyDistribution } from "../data/toys.js";
 import type { CoverageObservation } from "../training/collapse.js";
 import type { Matrix } from "./matrix.js";
+import type { ImageClassifier } from "./types.js";
 
 /** The two kinds of data: image datasets and the 1-D/2-D toy distributions. */
 export type DataKind = "images" | "toy";
@@ -58,6 +59,8 @@ export interface ImageData {
    * first `count` training images — a "perfect generator" of the same sample size, the reference some metrics report.
    */
   classified(set: "generated" | "test" | "train"): Promise<ClassifierOutputs>;
+  /** The classifier itself (ours for the dataset — MNIST's for stacked-mnist — or the one given), loaded once. */
+  classifier(): Promise<ImageClassifier>;
 }
 
 /** Everything a metric may read; `toy` or `images` is present according to the data. */
@@ -82,6 +85,8 @@ export interface Metric<Name extends MetricName = MetricName, Result = unknown> 
   /** One line for help text. */
   description: string;
   appliesTo: DataKind;
+  /** Only these datasets, when set (e.g. stacked-modes: stacked-mnist); otherwise every dataset of `appliesTo`. */
+  datasets?: readonly string[];
   /** Needs our trained classifier (MNIST and Fashion-MNIST only). */
   needsClassifier: boolean;
   /** Needs the official train and test splits (MNIST and Fashion-MNIST). */

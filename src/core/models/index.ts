@@ -8,6 +8,7 @@ import { dcganDiscriminator, dcganGenerator } from "./dcgan.js";
 import { mlpDiscriminator, mlpGenerator } from "./mlp.js";
 import type { Network } from "./network.js";
 import { resolveOutputActivation } from "./output.js";
+import { packedShape } from "./packing.js";
 
 export { marginalLogits, networkInitialization, RESTORING, type NetworkInitialization } from "./initialization.js";
 export { pixelRangeFor, resolveOutputActivation, type OutputActivation } from "./output.js";
@@ -18,8 +19,9 @@ export interface Networks {
 }
 
 /**
- * G: z [batch, latentDim] → x [batch, ...dataShape]; D: x → logit [batch, 1]. Weights derive from the run seed;
- * `initialization` carries what the config's data-dependent initial values need (initialization.ts).
+ * G: z [batch, latentDim] → x [batch, ...dataShape]; D: packs of `config.pack` samples [batch, ...packedShape] →
+ * logit [batch, 1] (packing.ts; pack 1: D judges x itself). Weights derive from the run seed; `initialization`
+ * carries what the config's data-dependent initial values need (initialization.ts).
  */
 export function buildNetworks(
   config: Config,
@@ -28,12 +30,13 @@ export function buildNetworks(
 ): Networks {
   const discriminatorSeed = hashSeed(config.seed, "discriminator");
   const normalizeDiscriminator = config.spectralNorm !== "none";
+  const discriminatorShape = packedShape(dataShape, config.pack);
   return {
     generator: buildGenerator(config, dataShape, initialization),
     discriminator:
       config.arch === "dcgan"
-        ? dcganDiscriminator(config.dcgan, dataShape, discriminatorSeed, normalizeDiscriminator)
-        : mlpDiscriminator(config.mlp, dataShape, discriminatorSeed, normalizeDiscriminator),
+        ? dcganDiscriminator(config.dcgan, discriminatorShape, discriminatorSeed, normalizeDiscriminator)
+        : mlpDiscriminator(config.mlp, discriminatorShape, discriminatorSeed, normalizeDiscriminator),
   };
 }
 

@@ -38,9 +38,10 @@ export function estimateTrainingMemory(config: Config, dataShape: number[]): Mem
   }
   // The EMA generator (--generator-ema) is one more copy of G's variables, never trained.
   if (config.generatorEma > 0) for (const spec of generator.store.specs) scalars += sizeOf(spec.shape);
-  const perExample = generator.activationSize() + DISCRIMINATOR_PASSES * discriminator.activationSize();
+  // Per pack of `config.pack` samples (PacGAN, packing.ts): G draws each sample, D judges the pack once.
+  const perPack = config.pack * generator.activationSize() + DISCRIMINATOR_PASSES * discriminator.activationSize();
   const parameterBytes = scalars * FLOAT32_BYTES;
-  const activationBytes = config.batchSize * perExample * COPIES_PER_ACTIVATION * FLOAT32_BYTES;
+  const activationBytes = config.batchSize * perPack * COPIES_PER_ACTIVATION * FLOAT32_BYTES;
   return { parameterBytes, activationBytes, totalBytes: parameterBytes + activationBytes };
 }
 

@@ -15,6 +15,7 @@ import { realBatch } from "../data/batches.js";
 import type { Dataset } from "../data/dataset.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { tf, type Tensor } from "../engine/tf.js";
+import { samplesPerMinibatch } from "../models/packing.js";
 import { emaDecayAt, updateEma } from "./ema.js";
 import { Events } from "./events.js";
 import type { Gan } from "./gan.js";
@@ -96,9 +97,10 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
  */
 export function pretrainDiscriminator(gan: Gan, dataset: Dataset): void {
   const { config } = gan;
+  const batchSize = samplesPerMinibatch(config); // batchSize packs of `pack` samples (PacGAN; 1 sample each by default)
   for (let index = 0; index < config.pretrainDiscriminatorSteps; index++) {
-    const real = batchTensor(gan, realBatch(dataset, index, config.batchSize, hashSeed(config.seed, "pretrain")));
-    const noise = sampleNoise(config, config.batchSize, Rng.derive(config.seed, index, "pretrain/noise"));
+    const real = batchTensor(gan, realBatch(dataset, index, batchSize, hashSeed(config.seed, "pretrain")));
+    const noise = sampleNoise(config, batchSize, Rng.derive(config.seed, index, "pretrain/noise"));
     const metrics = discriminatorStep(gan, real, noise, seedsFor(config.seed, index, "pretrain"));
     tf.dispose([real, noise, metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm]);
   }
@@ -112,7 +114,8 @@ export async function trainAlgorithm1(
   options: TrainOptions = {},
 ): Promise<"done" | "stopped"> {
   const { config } = gan;
-  const { batchSize, discriminatorSteps, seed } = config;
+  const { discriminatorSteps, seed } = config;
+  const batchSize = samplesPerMinibatch(config); // m: batchSize packs of `pack` samples (PacGAN; 1 sample each by default)
   const started = performance.now();
   let lastYield = started;
 

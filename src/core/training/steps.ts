@@ -4,11 +4,16 @@
  * Each step differentiates only with respect to its own network's variables and hands the gradients to that
  * network's optimizer, so a D step cannot move G and a G step cannot move D (tested). Metrics come back as
  * tensors; the loop reads them all with one download per iteration.
+ *
+ * With `config.pack` = m > 1 (PacGAN, models/packing.ts) D judges packs of m samples of one kind, so whatever D sees
+ * below is a pack: the real and noise minibatches hold n·m samples, and D's scores, losses and penalties (R1, WGAN-GP:
+ * gradients with respect to a whole pack, one interpolation weight per pack) are over the n packs.
  */
 import { tf, type Scalar, type Tensor, type Variable } from "../engine/tf.js";
 import { GLOBAL_NORM_KERNEL, backendHasKernel, runFusedGlobalNorm } from "../engine/fusedKernels.js";
 import { hashSeed } from "../engine/random.js";
 import { gradientPenalty, interpolationWeights, r1Penalty, type Critic } from "../losses/index.js";
+import { packSamples } from "../models/packing.js";
 import type { Gan } from "./gan.js";
 
 /** Seeds for the dropout masks of one step (derive them from run seed, step and purpose). */
@@ -63,13 +68,16 @@ function orderedGradients(grads: Record<string, Tensor>, variables: Variable[]):
  * D minimises the config's loss (src/core/losses): for minimax and non-saturating D ascends
  * E_x[log D(x)] + E_z[log(1 − D(G(z)))] (binary cross-entropy, real = 1 − α, fake = 0), plus the loss's gradient
  * penalty (wasserstein-gp) and the R1 penalty (r1Gamma > 0).
- * real: [m, ...dataShape]; noise: [m, latentDim].
+ * real: [m, ...dataShape]; noise: [m, latentDim]; with packing, m = n·pack samples make n packs (packSamples).
  */
 export function discriminatorStep(gan: Gan, real: Tensor, noise: Tensor, seeds: StepSeeds): DiscriminatorStepMetrics {
   const { generator, discriminator, discriminatorOptimizer, loss, config } = gan;
   return tf.tidy(() => {
     // G(z) as a constant for this step: G's batch statistics are used but its running averages are left alone.
     const fake = generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator });
+    // PacGAN: D's inputs are packs of config.pack samples, all real or all generated: [n, ...packedShape].
+    const realPacks = packSamples(real, config.pack);
+    const fakePacks = packSamples(fake, config.pack);
     const training = { training: true, updateStatistics: true } as const;
     // D on the penalties' inputs: the real pass's dropout masks for R1 (the same function of x), fresh ones for the
     // interpolates; running statistics left alone (the config refuses a penalty with BatchNorm in D anyway).
@@ -83,17 +91,20 @@ export function discriminatorStep(gan: Gan, real: Tensor, noise: Tensor, seeds: 
       // Real and generated samples in separate batches (DCGAN's advice): a BatchNorm in D then sees a batch of one
       // kind in both steps; one mixed batch of 2m here and a pure fake batch in the G step would normalise the
       // fakes differently in the two steps, and G would be trained against a D that never judged anything.
-      const realLogits = discriminator.apply(real, { ...training, seed: seeds.discriminator }); // [m, 1]
-      const fakeLogits = discriminator.apply(fake, { ...training, seed: hashSeed(seeds.discriminator, FAKE_PASS) }); // [m, 1]
+      const realLogits = discriminator.apply(realPacks, { ...training, seed: seeds.discriminator }); // [n, 1]
+      const fakeLogits = discriminator.apply(fakePacks, {
+        ...training,
+        seed: hashSeed(seeds.discriminator, FAKE_PASS),
+      }); // [n, 1]
       realScore = tf.keep(tf.mean(loss.score(realLogits)) as Scalar);
       fakeScore = tf.keep(tf.mean(loss.score(fakeLogits)) as Scalar);
       const terms: Scalar[] = [loss.discriminator(realLogits, fakeLogits, { labelSmoothing: config.labelSmoothing })];
       if (loss.gradientPenaltyWeight > 0) {
         const seed = hashSeed(seeds.discriminator, INTERPOLATION);
-        const epsilon = interpolationWeights(real.shape[0]!, real.rank, seed); // [m, 1, …]
-        terms.push(gradientPenalty(criticWithSeed(seed), real, fake, epsilon, loss.gradientPenaltyWeight));
+        const epsilon = interpolationWeights(realPacks.shape[0]!, realPacks.rank, seed); // [n, 1, …]
+        terms.push(gradientPenalty(criticWithSeed(seed), realPacks, fakePacks, epsilon, loss.gradientPenaltyWeight));
       }
-      if (config.r1Gamma > 0) terms.push(r1Penalty(criticWithSeed(seeds.discriminator), real, config.r1Gamma));
+      if (config.r1Gamma > 0) terms.push(r1Penalty(criticWithSeed(seeds.discriminator), realPacks, config.r1Gamma));
       return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
     }, discriminator.parameters);
     const gradients = orderedGradients(grads, discriminator.parameters);
@@ -114,7 +125,12 @@ export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds): Genera
     let fakeScore: Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const fake = generator.apply(noise, { training: true, updateStatistics: true, seed: seeds.generator });
-      const logits = discriminator.apply(fake, { training: true, updateStatistics: false, seed: seeds.discriminator });
+      const fakePacks = packSamples(fake, gan.config.pack); // PacGAN: packs of generated samples only
+      const logits = discriminator.apply(fakePacks, {
+        training: true,
+        updateStatistics: false,
+        seed: seeds.discriminator,
+      });
       fakeScore = tf.keep(tf.mean(loss.score(logits)) as Scalar);
       return loss.generator(logits);
     }, generator.parameters);
@@ -132,7 +148,7 @@ export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds): Genera
 export function fakeScore(gan: Gan, noise: Tensor, seeds: StepSeeds): Scalar {
   return tf.tidy(() => {
     const fake = gan.generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator });
-    const logits = gan.discriminator.apply(fake, {
+    const logits = gan.discriminator.apply(packSamples(fake, gan.config.pack), {
       training: true,
       updateStatistics: false,
       seed: seeds.discriminator,

@@ -10,6 +10,7 @@ import { Rng } from "../../core/engine/random.js";
 import { tf, type Tensor } from "../../core/engine/tf.js";
 import { infer } from "../../core/models/network.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../core/models/index.js";
+import { replicateIntoPacks } from "../../core/models/packing.js";
 import { samplingGenerator, type Gan } from "../../core/training/gan.js";
 import { writeFileAtomic } from "../visual/files.js";
 import { histogram1dSvg, scatter2dSvg } from "../visual/plots.js";
@@ -76,7 +77,11 @@ export async function toyPlotSvg(
     return scatter2dSvg({ real, generated, bounds: { low: [low[0]!, low[1]!], high: [high[0]!, high[1]!] }, title });
   }
   const x = Array.from({ length: CURVE_POINTS }, (_, i) => low[0]! + ((high[0]! - low[0]!) * i) / (CURVE_POINTS - 1));
-  const scores = tf.tidy(() => tf.sigmoid(gan.discriminator.apply(tf.tensor2d(x, [x.length, 1]), { training: false })));
+  // With packing (PacGAN) D judges packs: the curve is D on packs of copies of one point, D(x, …, x).
+  const scores = tf.tidy(() => {
+    const points = replicateIntoPacks(tf.tensor2d(x, [x.length, 1]), gan.config.pack);
+    return tf.sigmoid(gan.discriminator.apply(points, { training: false }));
+  });
   const discriminator = Array.from(scores.dataSync());
   scores.dispose();
   return histogram1dSvg({

@@ -105,6 +105,7 @@ describe("metric registry", () => {
       "precision-recall",
       "modes",
       "divergence",
+      "stacked-modes",
     ]);
     expect(() => metricInfo("fid")).toThrow(ConfigError);
     expect(() => metricInfo("fid")).toThrow(/unknown metric "fid"; valid: parzen, frechet/);
@@ -149,7 +150,11 @@ describe("metric registry", () => {
       "precision-recall",
     ]);
     expect(applicableMetrics(idx)).toEqual([]);
+    // Stacked MNIST: no splits, but our MNIST classifier reads its channels; stacked-modes applies to it alone.
+    const stacked = { kind: "images", dataset: "stacked-mnist", classifier: true, splits: false } as const;
+    expect(applicableMetrics(stacked)).toEqual(["stacked-modes"]);
     expect(whyNotApplicable("parzen", toy)).toMatch(/image datasets, not to ring-2d/);
     expect(whyNotApplicable("modes", mnist)).toMatch(/toy distributions/);
+    expect(whyNotApplicable("stacked-modes", mnist)).toMatch(/applies to stacked-mnist only, not to mnist/);
   });
 });

@@ -116,6 +116,25 @@ describe("reproducibility", () => {
     disposeGan(resumed);
   });
 
+  it("with PacGAN packing (pack 2: 2·batchSize samples a minibatch), a resumed run still matches bit for bit", async () => {
+    const config = resolveConfig({ ...SETTINGS, pack: 2 });
+    const uninterrupted = createGan(config, [2]);
+    await train(uninterrupted, dataset);
+    const expected = allValues(uninterrupted);
+    disposeGan(uninterrupted);
+    expect(expected.get("discriminator/maxout0/kernel")!.length).toBe(2 * 2 * 8 * 3); // [pack·2, units·pieces]
+
+    const first = createGan(config, [2]);
+    await train(first, dataset, STOP_AT);
+    const { manifest, data } = encodeCheckpoint(first);
+    disposeGan(first);
+    const resumed = createGan(config, [2]);
+    restoreCheckpoint(resumed, manifest, data);
+    await train(resumed, dataset);
+    expectIdentical(allValues(resumed), expected);
+    disposeGan(resumed);
+  });
+
   it("resuming without the optimizer state would differ (the test above can fail)", async () => {
     const config = resolveConfig(SETTINGS);
     const reference = createGan(config, [2]);

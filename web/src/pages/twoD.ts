@@ -168,6 +168,7 @@ startTrainingPage({
         "generatorLearningRate",
         "discriminatorLearningRate",
         "batchSize",
+        "pack",
       ],
     },
     { title: "beyond the paper", keys: TECHNIQUE_KEYS },

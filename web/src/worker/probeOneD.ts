@@ -12,6 +12,7 @@
 import type { Config } from "../../../src/core/config.js";
 import type { ToyDistribution } from "../../../src/core/data/toys.js";
 import { tf } from "../../../src/core/engine/tf.js";
+import { replicateIntoPacks } from "../../../src/core/models/packing.js";
 import { valueOnGrid } from "../../../src/core/numerics/divergences.js";
 import { expectationOnGrid, functionOnGrid, uniformGrid, type Grid1d } from "../../../src/core/numerics/grid.js";
 import { gaussianKdeOnGrid, silvermanBandwidth } from "../../../src/core/numerics/kde.js";
@@ -68,7 +69,8 @@ export class OneDProber {
     const { grid } = this;
     const [logitValues, samples, mappingX] = tf.tidy(() => {
       const points = tf.tensor2d(Float32Array.from(grid.points), [grid.count, 1]);
-      const logits = gan.discriminator.apply(points, { training: false });
+      // With packing (PacGAN) D judges packs: the curve is D on packs of copies of one point.
+      const logits = gan.discriminator.apply(replicateIntoPacks(points, gan.config.pack), { training: false });
       const generated = samplingGenerator(gan).apply(tf.tensor2d(this.zGrid, [this.zGrid.length, 1]), {
         training: false,
       });

@@ -7,6 +7,7 @@
 import type { ToyDistribution } from "../../../src/core/data/toys.js";
 import { Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
+import { replicateIntoPacks } from "../../../src/core/models/packing.js";
 import { samplingGenerator, type Gan } from "../../../src/core/training/gan.js";
 import { noiseValues } from "../../../src/core/training/noise.js";
 import type { TwoDMetrics, TwoDProbe } from "./protocol.js";
@@ -64,16 +65,15 @@ export class TwoDProber {
   }
 
   probe(gan: Gan, tick: number, force = false): TwoDProbe {
-    const { latentDim } = gan.config;
+    const { latentDim, pack } = gan.config;
+    // With packing (PacGAN) D judges packs; the heat map and the arrows show it on packs of copies of one point.
+    const discriminatorOn = (x: Tensor) => gan.discriminator.apply(replicateIntoPacks(x, pack), { training: false });
     const [heatmap, generated, arrows, manifold] = tf.tidy(() => {
-      const scores = tf.sigmoid(
-        gan.discriminator.apply(tf.tensor2d(this.grid, [this.grid.length / 2, 2]), { training: false }),
-      );
+      const scores = tf.sigmoid(discriminatorOn(tf.tensor2d(this.grid, [this.grid.length / 2, 2])));
       const noise = tf.tensor2d(this.displayNoise, [DISPLAY_SAMPLE_COUNT, latentDim]);
       const points = samplingGenerator(gan).apply(noise, { training: false });
       // The push on each sample: −∂(G's loss)/∂x, times the batch size so it does not shrink with the batch.
-      const lossOf = (x: Tensor) =>
-        tf.mul(gan.loss.generator(gan.discriminator.apply(x, { training: false })), DISPLAY_SAMPLE_COUNT);
+      const lossOf = (x: Tensor) => tf.mul(gan.loss.generator(discriminatorOn(x)), DISPLAY_SAMPLE_COUNT);
       const push = tf.neg(tf.grad(lossOf)(points));
       const lines = this.manifoldNoise
         ? samplingGenerator(gan)

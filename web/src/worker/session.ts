@@ -15,6 +15,7 @@ import type { Dataset } from "../../../src/core/data/dataset.js";
 import { hashSeed, Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import type { Network } from "../../../src/core/models/network.js";
+import { samplesPerMinibatch } from "../../../src/core/models/packing.js";
 import { trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../../../src/core/training/algorithm1.js";
 import { emaDecayAt, updateEma } from "../../../src/core/training/ema.js";
 import { Events } from "../../../src/core/training/events.js";
@@ -179,15 +180,15 @@ export class TrainingSession {
     let lastYield = performance.now();
     for (let index = 0; index < count && !(count > 1 && this.interrupt); index++) {
       const counter = this.loneSteps++;
-      const noise = sampleNoise(config, config.batchSize, Rng.derive(seed, counter, "noise"));
+      const noise = sampleNoise(config, samplesPerMinibatch(config), Rng.derive(seed, counter, "noise"));
       const seeds = {
         generator: hashSeed(seed, counter, "dropout/g"),
         discriminator: hashSeed(seed, counter, "dropout/d"),
       };
       let scalars: Tensor[];
       if (mode === "discriminator") {
-        const values = realBatch(this.dataset, counter, config.batchSize, seed);
-        const real = tf.tensor(values, [config.batchSize, ...dataShape]);
+        const values = realBatch(this.dataset, counter, samplesPerMinibatch(config), seed);
+        const real = tf.tensor(values, [samplesPerMinibatch(config), ...dataShape]);
         const metrics = discriminatorStep(this.gan, real, noise, seeds);
         real.dispose();
         scalars = [metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm];
