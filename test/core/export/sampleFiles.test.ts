@@ -58,7 +58,9 @@ function parseNpy(bytes: Uint8Array): ParsedNpy {
 function python(script: string): Promise<string> {
   return new Promise((done, fail) =>
     execFile(PYTHON, ["-c", script], { encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) =>
-      error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout),
+      error
+        ? fail(new Error(`${PYTHON} with numpy failed (apt-get install -y python3-numpy): ${error.message}\n${stderr}`))
+        : done(stdout),
     ),
   );
 }
