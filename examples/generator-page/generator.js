@@ -1,6 +1,6 @@
 /* global tf, window, document, fetch, URLSearchParams */
 // Draws samples from a generator exported by `tsgan export`, with stock TensorFlow.js and nothing of tsgan.
-// The page's API, for the console and for tests: window.generatorPage = { ready, card, generate(z, count) }.
+// The page's API, for the console and for tests: `await window.generatorPage.ready` gives { card, generate(z, count) }.
 
 /** TF.js from beside the page (copy node_modules/@tensorflow/tfjs/dist/tf.min.js here), else from a CDN. */
 const TFJS_SOURCES = ["tf.min.js", "https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js"];

@@ -46,7 +46,7 @@ export interface ExportResult {
 export async function exportGenerator(options: ExportOptions): Promise<ExportResult> {
   if (existsSync(options.out) && !(await isEmptyDirectory(options.out))) {
     throw new RunError(
-      `--out ${options.out} exists and is not empty; tsgan export never overwrites (choose a new DIR)`,
+      `--out ${options.out} exists and is not an empty directory; tsgan export never overwrites (choose a new DIR)`,
     );
   }
   const run = await RunDirectory.open(options.run);

@@ -229,7 +229,7 @@ describe("tsgan export", () => {
     const taken = join(scratch, "taken");
     mkdirSync(taken);
     writeFileSync(join(taken, "keep.txt"), "mine");
-    await expect(exportGenerator({ run: mlpRun, out: taken })).rejects.toThrow(/exists and is not empty/);
+    await expect(exportGenerator({ run: mlpRun, out: taken })).rejects.toThrow(/exists and is not an empty directory/);
     expect(readdirSync(taken)).toEqual(["keep.txt"]);
     expect(readFileSync(join(taken, "keep.txt"), "utf8")).toBe("mine");
 
