@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { classifierCommand } from "./classifierCommand.js";
 import { evalCommand } from "./evalCommand.js";
+import { exportCommand } from "./exportCommand.js";
 import { labCommand } from "./labCommand.js";
 import { sampleCommand } from "./sampleCommand.js";
 import { theoryCommand } from "./theoryCommand.js";
@@ -40,7 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(theoryCommand().exitOverride().configureOutput(output))
     .addCommand(evalCommand().exitOverride().configureOutput(output))
     .addCommand(classifierCommand().exitOverride().configureOutput(output))
-    .addCommand(labCommand().exitOverride().configureOutput(output));
+    .addCommand(labCommand().exitOverride().configureOutput(output))
+    .addCommand(exportCommand().exitOverride().configureOutput(output));
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -1,5 +1,6 @@
 /**
- * `tsgan sample`: new samples from a run's checkpoint — a PNG grid for images, an SVG plot for toys.
+ * `tsgan sample`: new samples from a run's checkpoint — a PNG grid for images, an SVG plot for toys, or the samples
+ * themselves for other tools: `--out x.npy` (images float32 [N, H, W, C] in [0, 1], toys [N, D]), `--out x.csv` (toys).
  * G runs in inference mode with noise from the prior it was trained with; a run with `generatorEma` samples from its
  * EMA generator unless --raw-generator is given.
  */
@@ -12,6 +13,7 @@ import { sampleNoise } from "../core/training/noise.js";
 import { openGan } from "../node/run/openGan.js";
 import { RunDirectory, RunError, stepName } from "../node/run/runDirectory.js";
 import { writeSamplePicture } from "../node/run/samples.js";
+import { sampleArrayFormat, writeSampleArray } from "../node/export/sampleArrays.js";
 import { loadDatasetFor } from "../node/train.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
 
@@ -27,7 +29,7 @@ export function sampleCommand(): Command {
     .option("--seed <n>", "noise seed (default: random, printed so the grid can be reproduced)", nonNegativeInteger)
     .option(
       "--out <file>",
-      "output file: .png for images, .svg for toys (default: <run>/samples/sample_<step>.png|svg)",
+      "output file: .png for images, .svg for toys, .npy (NumPy) for either, .csv for toys (default: <run>/samples/sample_<step>.png|svg)",
     )
     .option("--raw-generator", "sample from G itself, not the EMA of its weights (runs with --generator-ema)", false)
     .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
@@ -47,8 +49,10 @@ export function sampleCommand(): Command {
         const dataset = loadDatasetFor(config);
         const extension = dataset.kind === "images" ? ".png" : ".svg";
         const out = options.out ?? join(run.samplesDir, `sample_${stepName(checkpoint.manifest.step)}${extension}`);
-        if (extname(out).toLowerCase() !== extension) {
-          throw new RunError(`--out ${out}: this run's samples are written as ${extension} files`);
+        const arrayFormat = sampleArrayFormat(out, dataset.kind);
+        if (!arrayFormat && extname(out).toLowerCase() !== extension) {
+          const formats = dataset.kind === "images" ? ".png or .npy" : ".svg, .npy or .csv";
+          throw new RunError(`--out ${out}: this run's samples are written as ${formats} files`);
         }
         const { gan, manifest } = await openGan(run, { checkpoint, backend: options.backend, weightsOnly: true });
         try {
@@ -56,7 +60,9 @@ export function sampleCommand(): Command {
           const noise = sampleNoise(config, options.count, Rng.derive(seed, "sample"));
           const which = gan.generatorEma && !options.rawGenerator ? "EMA generator" : "generator";
           const title = `${config.dataset}, step ${manifest.step}, seed ${seed}, ${which}`;
-          await writeSamplePicture(gan, dataset, noise, out, title, { rawGenerator: options.rawGenerator });
+          const choice = { rawGenerator: options.rawGenerator };
+          if (arrayFormat) await writeSampleArray(gan, noise, out, arrayFormat, choice);
+          else await writeSamplePicture(gan, dataset, noise, out, title, choice);
           noise.dispose();
           console.error(
             `tsgan: wrote ${options.count} samples of the ${which} from step ${manifest.step} (seed ${seed}) to ${out}`,

@@ -13,4 +13,6 @@ import * as tf from "@tensorflow/tfjs-core";
 tf.enableProdMode();
 
 export { tf };
+/** Stock Keras-style layers, only for writing generators as standard TF.js models (src/core/export/). */
+export { layers as tfLayers, sequential, type LayersModel, type Sequential } from "@tensorflow/tfjs";
 export type { Tensor, Tensor1D, Tensor2D, Tensor4D, Scalar, Variable, Rank } from "@tensorflow/tfjs-core";

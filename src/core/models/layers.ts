@@ -9,6 +9,7 @@
 import { BATCH_NORM_TRAINING_KERNEL, backendHasKernel, runFusedBatchNormTraining } from "../engine/fusedKernels.js";
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
 import { hashSeed, Rng } from "../engine/random.js";
+import { INFERENCE, portableConvolution, type PortableLayer } from "./portable.js";
 import { layerWeight, type LayerWeight } from "./spectralNorm.js";
 
 /** How a forward pass runs; never implicit. */
@@ -103,6 +104,12 @@ export interface Layer {
   apply(input: Tensor, options: ApplyOptions): Tensor;
   /** Output shape without the batch dimension. */
   readonly outputShape: number[];
+  /**
+   * This layer in inference mode as stock TF.js layers (src/core/export/generatorModel.ts builds them): none for
+   * Dropout, which is the identity at inference. Absent for a layer with no stock equivalent (Maxout, only in D).
+   * Call inside tf.tidy: the weights may be new tensors (W / σ(W) under spectral normalization) or the variables.
+   */
+  portable?(): PortableLayer[];
 }
 
 /**
@@ -174,6 +181,10 @@ export class Dense implements Layer {
     const product = tf.matMul(input as tf.Tensor2D, this.kernel.read(options) as tf.Tensor2D);
     return this.bias ? tf.add(product, this.bias) : product;
   }
+
+  portable(): PortableLayer[] {
+    return [{ kind: "dense", units: this.outputShape[0]!, kernel: this.kernel.read(INFERENCE), bias: this.bias }];
+  }
 }
 
 /** Maxout (Goodfellow et al. 2013): `pieces` linear maps per unit, keep the largest. [batch, inputs] → [batch, units]. */
@@ -236,6 +247,10 @@ export class Conv2D implements Layer {
     const output = tf.conv2d(input as tf.Tensor4D, filter, this.stride, "same");
     return this.bias ? tf.add(output, this.bias) : output;
   }
+
+  portable(): PortableLayer[] {
+    return [portableConvolution("conv2d", this.filter.read(INFERENCE), this.stride, this.bias, CONV_OUTPUT_AXIS)];
+  }
 }
 
 /** Transposed convolution ('same'): [batch, h, w, inChannels] → [batch, h·s, w·s, channels]. */
@@ -280,6 +295,11 @@ export class Conv2DTranspose implements Layer {
       "same",
     );
     return this.bias ? tf.add(output, this.bias) : output;
+  }
+
+  portable(): PortableLayer[] {
+    const filter = this.filter.read(INFERENCE);
+    return [portableConvolution("conv2dTranspose", filter, this.stride, this.bias, CONV_TRANSPOSE_OUTPUT_AXIS)];
   }
 }
 
@@ -328,6 +348,19 @@ export class BatchNorm implements Layer {
     return output;
   }
 
+  portable(): PortableLayer[] {
+    return [
+      {
+        kind: "batchNormalization",
+        epsilon: BATCH_NORM_EPSILON,
+        gamma: this.scale,
+        beta: this.offset,
+        movingMean: this.runningMean,
+        movingVariance: this.runningVariance,
+      },
+    ];
+  }
+
   /** input [..., features] → normalised output, and the batch mean and biased variance ([features] each). */
   private normaliseWithBatchStatistics(input: Tensor): { output: Tensor; mean: Tensor; variance: Tensor } {
     if (backendHasKernel(BATCH_NORM_TRAINING_KERNEL)) {
@@ -357,17 +390,31 @@ export class Dropout implements Layer {
     const keep = tf.cast(tf.greaterEqual(uniform, this.rate), "float32");
     return tf.mul(input, tf.mul(keep, 1 / (1 - this.rate)));
   }
+
+  portable(): PortableLayer[] {
+    return []; // the identity at inference
+  }
+}
+
+/** An element-wise function, and the stock TF.js layer that computes it. */
+export interface ElementwiseFunction {
+  apply(input: Tensor): Tensor;
+  readonly portable: PortableLayer;
 }
 
 /** An element-wise function. */
 export class Activation implements Layer {
   constructor(
     readonly outputShape: number[],
-    private readonly fn: (input: Tensor) => Tensor,
+    private readonly fn: ElementwiseFunction,
   ) {}
 
   apply(input: Tensor): Tensor {
-    return this.fn(input);
+    return this.fn.apply(input);
+  }
+
+  portable(): PortableLayer[] {
+    return [this.fn.portable];
   }
 }
 
@@ -378,15 +425,19 @@ export class Reshape implements Layer {
   apply(input: Tensor): Tensor {
     return tf.reshape(input, [input.shape[0]!, ...this.outputShape]);
   }
+
+  portable(): PortableLayer[] {
+    return [{ kind: "reshape", targetShape: [...this.outputShape] }];
+  }
 }
 
 export const ACTIVATIONS = {
-  relu: (x: Tensor) => tf.relu(x),
-  tanh: (x: Tensor) => tf.tanh(x),
-  sigmoid: (x: Tensor) => tf.sigmoid(x),
-  linear: (x: Tensor) => x,
-} as const;
+  relu: { apply: (x: Tensor) => tf.relu(x), portable: { kind: "activation", activation: "relu" } },
+  tanh: { apply: (x: Tensor) => tf.tanh(x), portable: { kind: "activation", activation: "tanh" } },
+  sigmoid: { apply: (x: Tensor) => tf.sigmoid(x), portable: { kind: "activation", activation: "sigmoid" } },
+  linear: { apply: (x: Tensor) => x, portable: { kind: "activation", activation: "linear" } },
+} as const satisfies Record<string, ElementwiseFunction>;
 
-export function leakyRelu(alpha: number) {
-  return (x: Tensor) => tf.leakyRelu(x, alpha);
+export function leakyRelu(alpha: number): ElementwiseFunction {
+  return { apply: (x: Tensor) => tf.leakyRelu(x, alpha), portable: { kind: "leakyReLU", alpha } };
 }

@@ -3,6 +3,7 @@
  */
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
 import type { ApplyOptions, Layer, ParameterStore } from "./layers.js";
+import type { PortableLayer } from "./portable.js";
 
 export class Network {
   /** Trainable variables in a fixed order: the order optimizers and checkpoints use. */
@@ -42,6 +43,17 @@ export class Network {
   activationSize(): number {
     const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
     return this.layers.reduce((total, layer) => total + size(layer.outputShape), size(this.inputShape));
+  }
+
+  /**
+   * The network in inference mode as stock TF.js layers (portable.ts), in order. Call inside tf.tidy. Throws for a
+   * network with a layer that has no stock equivalent (a discriminator's Maxout).
+   */
+  portableLayers(): PortableLayer[] {
+    return this.layers.flatMap((layer) => {
+      if (!layer.portable) throw new Error(`${this.name}: a ${layer.constructor.name} layer has no stock TF.js form`);
+      return layer.portable();
+    });
   }
 
   /** Number of trainable scalars. */
