@@ -79,7 +79,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
     ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
   });
-  worker.on("error", (error) => log(`tsgan: worker: ${error.message.split("\n")[0]}`));
+  let lastError = ""; // while Redis is down ioredis retries every few hundred ms: say so once, not each time
+  worker.on("error", (error) => {
+    const line = `tsgan: worker: ${error.message.split("\n")[0]}`;
+    if (line !== lastError) log(line);
+    lastError = line;
+  });
+  worker.on("active", () => (lastError = ""));
   worker.on("lockRenewalFailed", (jobIds) => {
     for (const id of jobIds) {
       const running = children.get(id);

@@ -12,6 +12,7 @@ import {
   type RunOutcome,
 } from "../../../src/core/sweep/report.js";
 import { expandSettings, expandSweep, parseSweepFile, settingName } from "../../../src/core/sweep/sweepFile.js";
+import { defaultParallel, threadsPerRun } from "../../../src/node/sweep/pool.js";
 
 const BASE = { dataset: "ring-2d", arch: "mlp", steps: 10 };
 
@@ -91,6 +92,20 @@ describe("sweep files", () => {
     expect(rejection(() => plan({ grid: { dataset: ["idx:a b", "idx:a_b"] }, seeds: [1] }))).toMatch(
       /two runs are named/,
     );
+  });
+});
+
+describe("the local pool's default size", () => {
+  it("runs one toy run per core, one image run per 4 cores, never more than the runs, and shares out threads", () => {
+    const toys = plan({ seeds: [1, 2, 3, 4, 5, 6] }).runs;
+    expect(defaultParallel(toys, 8)).toBe(6);
+    expect(defaultParallel(toys.slice(0, 3), 8)).toBe(3);
+    expect(defaultParallel(toys, 2)).toBe(2);
+    const images = expandSweep(parseSweepFile({ name: "i", base: {}, seeds: [1, 2, 3] }, "i.json"), {}, "i.json").runs;
+    expect(images[0]!.config.dataset).toBe("mnist");
+    expect(defaultParallel(images, 8)).toBe(2);
+    expect(defaultParallel(images, 2)).toBe(1);
+    expect([threadsPerRun(2, 8), threadsPerRun(3, 8), threadsPerRun(16, 8)]).toEqual([4, 2, 1]);
   });
 });
 
