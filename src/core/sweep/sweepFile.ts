@@ -42,7 +42,8 @@ export const SweepFileSchema = z
     quantities: z
       .array(z.string().regex(/^[a-z-]+\.[A-Za-z]+$/, "write <metric>.<field>, e.g. modes.reverseKl"))
       .default([]),
-    evalSamples: z.number().int().min(2).optional(),
+    /** Generated samples per evaluation (`tsgan eval --samples`); default as there. */
+    samples: z.number().int().min(2).optional(),
   })
   .strict();
 
@@ -68,7 +69,7 @@ export interface SweepPlan {
   name: string;
   metrics?: MetricName[];
   quantities: string[];
-  evalSamples?: number;
+  samples?: number;
   settings: SweepSetting[];
   runs: SweepRun[];
 }
@@ -179,7 +180,7 @@ export function expandSweep(sweep: SweepFile, base: Record<string, unknown>, whe
     name: sweep.name,
     ...(sweep.metrics ? { metrics: sweep.metrics } : {}),
     quantities: sweep.quantities,
-    ...(sweep.evalSamples !== undefined ? { evalSamples: sweep.evalSamples } : {}),
+    ...(sweep.samples !== undefined ? { samples: sweep.samples } : {}),
     settings,
     runs,
   };

@@ -41,7 +41,7 @@ export interface RunSpec {
   root: string;
   run: SweepRun;
   metrics?: string[];
-  evalSamples?: number;
+  samples?: number;
 }
 
 /** The sweep directory of `plan` under `runsRoot`. */
@@ -110,6 +110,6 @@ export function runSpec(directory: string, plan: SweepPlan, run: SweepRun): RunS
     root: join(directory, run.name),
     run,
     ...(plan.metrics ? { metrics: plan.metrics } : {}),
-    ...(plan.evalSamples !== undefined ? { evalSamples: plan.evalSamples } : {}),
+    ...(plan.samples !== undefined ? { samples: plan.samples } : {}),
   };
 }

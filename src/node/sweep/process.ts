@@ -56,7 +56,8 @@ export async function spawnRun(spec: RunSpec, options: SpawnRunOptions = {}): Pr
         await logFile.close();
         const after = await readOutcome(spec.root);
         const wrote = after !== null && after.finishedAt !== before?.finishedAt;
-        if (wrote) return resolve(after);
+        // A run that was done already is left alone: its child had nothing to do and wrote nothing.
+        if (wrote || (code === 0 && after?.state === "done")) return resolve(after!);
         // Killed, or crashed before it could record anything: say how, and let the queue try again.
         const outcome: RunOutcomeFile = {
           state: "failed",

@@ -25,7 +25,7 @@ export interface RunJobData {
   sweep: string;
   run: SweepRun;
   metrics?: string[];
-  evalSamples?: number;
+  samples?: number;
 }
 
 /** How often a job is tried and how long to wait between tries (a crash or a kill; not a bad config or a NaN). */
@@ -144,7 +144,7 @@ export async function enqueueRuns(
       sweep: plan.name,
       run,
       ...(plan.metrics ? { metrics: plan.metrics } : {}),
-      ...(plan.evalSamples !== undefined ? { evalSamples: plan.evalSamples } : {}),
+      ...(plan.samples !== undefined ? { samples: plan.samples } : {}),
     };
     jobs.push(
       existing && state !== "completed" ? existing : await queue.add(run.name, data, { ...options, jobId: id }),

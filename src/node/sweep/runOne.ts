@@ -69,7 +69,7 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     await evaluateRun({
       run: spec.root,
       ...(spec.metrics ? { metrics: spec.metrics } : {}),
-      ...(spec.evalSamples !== undefined ? { samples: spec.evalSamples } : {}),
+      ...(spec.samples !== undefined ? { samples: spec.samples } : {}),
       log,
     });
     await outcome({ state: "done" });

@@ -51,7 +51,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const children = new Map<string, RunningChild>();
 
   const processRun = async (job: Job<RunJobData>): Promise<RunOutcomeFile> => {
-    const { sweep, run, metrics, evalSamples } = job.data;
+    const { sweep, run, metrics, samples } = job.data;
     const root = join(options.runsRoot, sweep, run.name);
     log(`tsgan: ${job.id}: started (try ${job.attemptsStarted}, ${root})`);
     const running = await spawnRun(
@@ -59,7 +59,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         root,
         run,
         ...(metrics ? { metrics } : {}),
-        ...(evalSamples !== undefined ? { evalSamples } : {}),
+        ...(samples !== undefined ? { samples } : {}),
       },
       { queued: true, threads },
     );

@@ -54,7 +54,7 @@ const sweepFile = writeJson("tiny-sweep.json", {
   grid: { loss: ["non-saturating", "hinge"] },
   seeds: [1, 2],
   metrics: ["modes"],
-  evalSamples: 200,
+  samples: 200,
 });
 /** Passes validation, fails when its data is loaded: a run that fails for a real reason. */
 const poisonedFile = writeJson("poisoned-sweep.json", {
@@ -151,6 +151,10 @@ describe("tsgan sweep", () => {
       for (const name of ["report.md", "report.csv", "report.svg"])
         expect(existsSync(join(scratch, "local", "tiny", name))).toBe(true);
 
+      const again = await tsgan("sweep", "run", sweepFile, "--runs", "local");
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/4 runs, 4 already done, 0 to run/); // resumable: finished runs are skipped
+
       // The submitter waits for its runs; the poisoned sweep shares the queue and must not hold them up.
       const submitted = tsgan("sweep", "run", sweepFile, "--runs", "queued", "--queue", redis.url, "--backoff", "100");
       const poisoned = await tsgan("sweep", "run", poisonedFile, "--runs", "queued", "--queue", redis.url, "--no-wait");
@@ -188,7 +192,10 @@ describe("tsgan sweep", () => {
 
       const queue = new Queue(QUEUE_NAME, { connection: queueConnection(redis.url) });
       try {
-        const job = (await queue.getJob(jobId("poisoned", "base_seed1")))!;
+        // It ran beside the others and may still be ending (its child is as slow to start as theirs).
+        const id = jobId("poisoned", "base_seed1");
+        while (!["completed", "failed"].includes(await (await queue.getJob(id))!.getState())) await sleep(100);
+        const job = (await queue.getJob(id))!;
         expect(await job.getState()).toBe("failed");
         expect(job.attemptsMade).toBe(1); // a real failure is not retried
         expect(job.failedReason).toMatch(/nonexistent/);
