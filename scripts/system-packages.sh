@@ -11,6 +11,7 @@ need=()
 [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+[ -x /usr/bin/redis-server ] || need+=(redis-server) # the sweep tests' own Redis (BullMQ's queue; README: many machines)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -9,8 +9,10 @@ import { evalCommand } from "./evalCommand.js";
 import { exportCommand } from "./exportCommand.js";
 import { labCommand } from "./labCommand.js";
 import { sampleCommand } from "./sampleCommand.js";
+import { sweepCommand } from "./sweepCommand.js";
 import { theoryCommand } from "./theoryCommand.js";
 import { trainCommand } from "./trainCommand.js";
+import { workerCommand } from "./workerCommand.js";
 
 /** Exit status for errors in what the user gave us (flags, config, data files, run directories). */
 const EXIT_USAGE = 2;
@@ -23,9 +25,10 @@ const USER_ERRORS = new Set([
   "CheckpointError",
   "BackendError",
   "MemoryLimitError",
+  "QueueError",
 ]);
 /** Errors of the machine, not of the input, whose message already says all (a full or read-only disk): exit 1. */
-const SELF_EXPLAINING_ERRORS = new Set(["FileWriteError"]);
+const SELF_EXPLAINING_ERRORS = new Set(["FileWriteError", "SweepFailedError"]);
 
 export async function main(argv: string[]): Promise<number> {
   const output = {
@@ -42,7 +45,9 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(evalCommand().exitOverride().configureOutput(output))
     .addCommand(classifierCommand().exitOverride().configureOutput(output))
     .addCommand(labCommand().exitOverride().configureOutput(output))
-    .addCommand(exportCommand().exitOverride().configureOutput(output));
+    .addCommand(exportCommand().exitOverride().configureOutput(output))
+    .addCommand(sweepCommand(output))
+    .addCommand(workerCommand().exitOverride().configureOutput(output));
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -23,7 +23,7 @@ function describe(record: StepRecord): Record<string, string> {
   };
 }
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
   const whole = Math.round(seconds);
   const minutes = Math.floor(whole / 60);
@@ -97,6 +97,42 @@ export function createProgress(
     stop() {
       bar.update(lastStep);
       bar.stop();
+    },
+  };
+}
+
+/** Width of the runs bar in characters. */
+const RUNS_BAR_WIDTH = 20;
+
+/** A sweep's progress: one line per finished run, and below it a bar of runs done with an ETA (a terminal only). */
+export interface RunsProgress {
+  /** Prints `line` for a run that ended, with `ended` of `total` runs ended. */
+  runEnded(line: string, ended: number): void;
+  stop(): void;
+}
+
+/**
+ * The ETA assumes the remaining runs take as long as the ended ones did on average, wall clock, with the same
+ * number running at once.
+ */
+export function createRunsProgress(total: number, stream: NodeJS.WriteStream = process.stderr): RunsProgress {
+  const started = performance.now();
+  let ended = 0;
+  const barLine = () => {
+    const elapsed = (performance.now() - started) / 1000;
+    const eta = ended > 0 ? formatSeconds((elapsed / ended) * (total - ended)) : "?";
+    const filled = total > 0 ? Math.round((ended / total) * RUNS_BAR_WIDTH) : RUNS_BAR_WIDTH;
+    return `[${"#".repeat(filled)}${"-".repeat(RUNS_BAR_WIDTH - filled)}] ${ended}/${total} runs | ETA ${eta}`;
+  };
+  if (stream.isTTY) stream.write(barLine());
+  return {
+    runEnded(line, count) {
+      ended = count;
+      if (stream.isTTY) stream.write(`\r\x1b[K${line}\n${barLine()}`);
+      else stream.write(`${line} | ${barLine().replace(/^\[[#-]+\] /, "")}\n`);
+    },
+    stop() {
+      if (stream.isTTY) stream.write("\n");
     },
   };
 }

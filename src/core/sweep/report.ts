@@ -1,0 +1,153 @@
+/**
+ * The sweep report: per setting, mean ± standard deviation over seeds of each evaluated number, the runs finished
+ * and failed (with each failure's one line), and wall time. Isomorphic: it aggregates what src/node/sweep/report.ts
+ * reads from the run directories, and formats Markdown and CSV.
+ */
+
+/** What one run came to, as read from its directory. */
+export interface RunOutcome {
+  name: string;
+  setting: string;
+  seed: number;
+  state: "done" | "failed" | "pending";
+  /** The failure's one line. */
+  message?: string;
+  /** Wall-clock seconds of its completed attempts (training and evaluation). */
+  seconds?: number;
+  /** Evaluated numbers by quantity ("modes.modesCovered"); empty until evaluated. */
+  numbers: Record<string, number>;
+}
+
+/** Mean and sample standard deviation (n − 1) of a quantity over a setting's finished seeds. */
+export interface Summary {
+  mean: number;
+  /** NaN for a single seed: one run says nothing about the spread. */
+  std: number;
+  count: number;
+}
+
+export interface SettingReport {
+  setting: string;
+  finished: number;
+  failed: number;
+  pending: number;
+  /** "run: message" for each failed run. */
+  failures: string[];
+  /** Total wall-clock seconds of the setting's runs. */
+  seconds: number;
+  quantities: Record<string, Summary>;
+}
+
+export interface SweepReport {
+  name: string;
+  /** Every quantity any run has, in first-seen order: the columns. */
+  quantities: string[];
+  settings: SettingReport[];
+}
+
+/** Mean and sample standard deviation; NaNs (a metric undefined for a run) are left out and not counted. */
+export function summarize(values: readonly number[]): Summary {
+  const finite = values.filter((value) => Number.isFinite(value));
+  const count = finite.length;
+  const mean = count > 0 ? finite.reduce((sum, value) => sum + value, 0) / count : Number.NaN;
+  const variance = count > 1 ? finite.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (count - 1) : Number.NaN;
+  return { mean, std: Math.sqrt(variance), count };
+}
+
+/** Groups outcomes by setting (in `settingOrder`) and summarizes each quantity over the seeds that finished. */
+export function aggregateSweep(
+  name: string,
+  settingOrder: readonly string[],
+  outcomes: readonly RunOutcome[],
+): SweepReport {
+  const quantities: string[] = [];
+  for (const outcome of outcomes) {
+    for (const quantity of Object.keys(outcome.numbers)) if (!quantities.includes(quantity)) quantities.push(quantity);
+  }
+  const settings = settingOrder.map((setting): SettingReport => {
+    const runs = outcomes.filter((outcome) => outcome.setting === setting);
+    const finished = runs.filter((run) => run.state === "done");
+    const failed = runs.filter((run) => run.state === "failed");
+    return {
+      setting,
+      finished: finished.length,
+      failed: failed.length,
+      pending: runs.length - finished.length - failed.length,
+      failures: failed.map((run) => `${run.name}: ${run.message ?? "failed"}`),
+      seconds: runs.reduce((sum, run) => sum + (run.seconds ?? 0), 0),
+      quantities: Object.fromEntries(
+        quantities.map((quantity) => [quantity, summarize(finished.map((run) => run.numbers[quantity] ?? Number.NaN))]),
+      ),
+    };
+  });
+  return { name, quantities, settings };
+}
+
+/** Significant digits of a table cell: enough to tell seeds apart, few enough to read. */
+const CELL_DIGITS = 3;
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return "n/a";
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(CELL_DIGITS)).toString();
+}
+
+/** "7.33 ± 0.577", or "8" for a single seed. */
+export function formatSummary({ mean, std, count }: Summary): string {
+  if (count === 0) return "—";
+  return Number.isFinite(std) ? `${formatNumber(mean)} ± ${formatNumber(std)}` : formatNumber(mean);
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/\|/g, "\\|");
+}
+
+/** The Markdown report: one table row per setting, then the failures, one line each. */
+export function reportMarkdown(report: SweepReport): string {
+  const header = ["setting", "finished", "failed", "wall time (s)", ...report.quantities];
+  const rows = report.settings.map((setting) => [
+    setting.setting,
+    `${setting.finished}${setting.pending > 0 ? ` (+${setting.pending} pending)` : ""}`,
+    String(setting.failed),
+    setting.seconds.toFixed(1),
+    ...report.quantities.map((quantity) => formatSummary(setting.quantities[quantity]!)),
+  ]);
+  const lines = [
+    `# Sweep ${report.name}`,
+    "",
+    "Mean ± standard deviation (n − 1) over the seeds that finished; a single seed shows its value alone.",
+    "",
+    `| ${header.map(escapeMarkdown).join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.map(escapeMarkdown).join(" | ")} |`),
+  ];
+  const failures = report.settings.flatMap((setting) => setting.failures);
+  if (failures.length > 0) lines.push("", "## Failed runs", "", ...failures.map((line) => `- ${line}`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** A CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
+function csvField(value: string | number): string {
+  const text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value;
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV report: one row per setting; each quantity gets <quantity>.mean, .std and .n columns. */
+export function reportCsv(report: SweepReport): string {
+  const header = ["setting", "finished", "failed", "pending", "seconds"];
+  for (const quantity of report.quantities) header.push(`${quantity}.mean`, `${quantity}.std`, `${quantity}.n`);
+  const rows = report.settings.map((setting) => {
+    const cells: Array<string | number> = [
+      setting.setting,
+      setting.finished,
+      setting.failed,
+      setting.pending,
+      setting.seconds,
+    ];
+    for (const quantity of report.quantities) {
+      const { mean, std, count } = setting.quantities[quantity]!;
+      cells.push(mean, std, count);
+    }
+    return cells;
+  });
+  return `${[header, ...rows].map((row) => row.map(csvField).join(",")).join("\n")}\n`;
+}

@@ -1,0 +1,115 @@
+/**
+ * A sweep on disk. The run directory stays the contract: a sweep is a folder of run directories plus its plan and
+ * report, and every state the pool, the queue and the report need is read from these files (a shared filesystem is
+ * all that machines running one sweep share besides the queue).
+ *
+ *   <runs>/<sweep name>/
+ *     sweep.json                 the expanded plan: settings, runs, each run's resolved config
+ *     <run name>/                a normal run directory (config.json, metrics.jsonl, checkpoints/, eval/, …)
+ *       sweep-outcome.json       how the run's last attempt ended: done / failed (why), seconds, attempts
+ *     report.md, report.csv, report.svg   `tsgan sweep report`
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ConfigError } from "../../core/config.js";
+import type { SweepPlan, SweepRun } from "../../core/sweep/sweepFile.js";
+import { asWriteError, writeFileAtomic } from "../visual/files.js";
+
+export const PLAN_FILE = "sweep.json";
+export const OUTCOME_FILE = "sweep-outcome.json";
+/** Where sweep directories go unless --runs says otherwise. */
+export const DEFAULT_RUNS_ROOT = "sweeps";
+
+/** How a run's last attempt ended, written by the child that ran it (or by its parent when the child crashed). */
+export interface RunOutcomeFile {
+  state: "done" | "failed";
+  /** The failure's one line. */
+  message?: string;
+  /** False when running it again would fail the same way (a bad config, a NaN): the queue does not retry it. */
+  retryable?: boolean;
+  /** Wall-clock seconds of all completed attempts. */
+  seconds: number;
+  attempts: number;
+  host: string;
+  finishedAt: string;
+}
+
+/** What a child process needs to train and evaluate one run. */
+export interface RunSpec {
+  /** The run directory. */
+  root: string;
+  run: SweepRun;
+  metrics?: string[];
+  samples?: number;
+}
+
+/** The sweep directory of `plan` under `runsRoot`. */
+export function sweepDirectory(runsRoot: string, name: string): string {
+  return join(runsRoot, name);
+}
+
+/** Writes sweep.json; a sweep directory made by a different plan is refused (its runs would not match). */
+export async function writePlan(directory: string, plan: SweepPlan): Promise<void> {
+  await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+    throw asWriteError(error, directory);
+  });
+  const path = join(directory, PLAN_FILE);
+  const text = `${JSON.stringify(plan, null, 2)}\n`;
+  if (existsSync(path)) {
+    const existing = await readFile(path, "utf8");
+    if (existing !== text) {
+      const before = JSON.parse(existing) as SweepPlan;
+      const changed = plan.runs.find((run) => {
+        const old = before.runs.find((candidate) => candidate.name === run.name);
+        return old !== undefined && JSON.stringify(old.config) !== JSON.stringify(run.config);
+      });
+      if (changed) {
+        throw new ConfigError(
+          `${directory} holds run ${changed.name} made with another config; rename the sweep or remove that directory`,
+        );
+      }
+    }
+  }
+  await writeFileAtomic(path, text);
+}
+
+/** The plan stored in a sweep directory. */
+export async function readStoredPlan(directory: string): Promise<SweepPlan> {
+  const path = join(directory, PLAN_FILE);
+  if (!existsSync(path)) throw new ConfigError(`${directory} is not a sweep directory (no ${PLAN_FILE})`);
+  return JSON.parse(await readFile(path, "utf8")) as SweepPlan;
+}
+
+/** The outcome of a run's last attempt, or null when none ended yet. */
+export async function readOutcome(root: string): Promise<RunOutcomeFile | null> {
+  try {
+    return JSON.parse(await readFile(join(root, OUTCOME_FILE), "utf8")) as RunOutcomeFile;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeOutcome(root: string, outcome: RunOutcomeFile): Promise<void> {
+  await mkdir(root, { recursive: true });
+  await writeFileAtomic(join(root, OUTCOME_FILE), `${JSON.stringify(outcome, null, 2)}\n`);
+}
+
+/** The runs of a plan that have not finished: what a (re)started sweep still has to do. */
+export async function unfinishedRuns(directory: string, plan: SweepPlan): Promise<SweepRun[]> {
+  const runs: SweepRun[] = [];
+  for (const run of plan.runs) {
+    if ((await readOutcome(join(directory, run.name)))?.state !== "done") runs.push(run);
+  }
+  return runs;
+}
+
+/** The spec a child needs for `run` of `plan` in `directory`. */
+export function runSpec(directory: string, plan: SweepPlan, run: SweepRun): RunSpec {
+  return {
+    root: join(directory, run.name),
+    run,
+    ...(plan.metrics ? { metrics: plan.metrics } : {}),
+    ...(plan.samples !== undefined ? { samples: plan.samples } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * One run of a sweep, start to end: train (or resume from its newest checkpoint, or skip training when it is done),
+ * then evaluate the requested metrics, then write sweep-outcome.json. This is what each child process of the local
+ * pool and of a queue worker does (src/node/sweep/child.ts); it is the existing `tsgan train` + `tsgan eval` code.
+ */
+import { existsSync } from "node:fs";
+import { unlink } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "../../core/config.js";
+import { evaluateRun } from "../evaluate.js";
+import { LOCK_FILE, readLock } from "../run/lock.js";
+import { RunDirectory } from "../run/runDirectory.js";
+import { trainRun } from "../train.js";
+import { readOutcome, writeOutcome, type RunSpec } from "./plan.js";
+
+/**
+ * Failures that another attempt would repeat: the config, the data, a diverged run (NaN), a damaged checkpoint.
+ * The queue does not retry these; a crash, a kill or a full disk is retried.
+ */
+const REPEATABLE_FAILURES: ReadonlySet<string> = new Set([
+  "ConfigError",
+  "DataError",
+  "DivergenceError",
+  "RunError",
+  "CheckpointError",
+  "MemoryLimitError",
+  "BackendError",
+]);
+
+export interface RunOneOptions {
+  /** Notices (resuming, lock taken over) for the run's log. */
+  log?: (line: string) => void;
+  /**
+   * The queue handed this run over: a lock left by a trainer on another host is taken over. BullMQ gives a job to a
+   * second worker only after the first stopped renewing its job lock, and a worker stops its child when renewal
+   * fails (worker.ts), so that trainer is gone even though its pid cannot be checked from here.
+   */
+  takeOverForeignLock?: boolean;
+}
+
+/** A config error's one line, or the error's name and first line. */
+export function oneLine(error: unknown): string {
+  const { name, message } = error as Error;
+  const line = String(message ?? error).split("\n")[0]!;
+  return REPEATABLE_FAILURES.has(name) || name === "FileWriteError" ? line : `${name}: ${line}`;
+}
+
+export function isRepeatableFailure(error: unknown): boolean {
+  return REPEATABLE_FAILURES.has((error as Error).name);
+}
+
+/** Trains and evaluates `spec`'s run; writes its outcome either way; rethrows a failure after recording it. */
+export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promise<void> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const started = performance.now();
+  const previous = await readOutcome(spec.root);
+  if (previous?.state === "done") return;
+  const outcome = (fields: { state: "done" | "failed"; message?: string; retryable?: boolean }) =>
+    writeOutcome(spec.root, {
+      ...fields,
+      seconds: (previous?.seconds ?? 0) + (performance.now() - started) / 1000,
+      attempts: (previous?.attempts ?? 0) + 1,
+      host: hostname(),
+      finishedAt: new Date().toISOString(),
+    });
+  try {
+    await train(spec, log, options.takeOverForeignLock ?? false);
+    await evaluateRun({
+      run: spec.root,
+      ...(spec.metrics ? { metrics: spec.metrics } : {}),
+      ...(spec.samples !== undefined ? { samples: spec.samples } : {}),
+      log,
+    });
+    await outcome({ state: "done" });
+  } catch (error) {
+    await outcome({ state: "failed", message: oneLine(error), retryable: !isRepeatableFailure(error) }).catch(
+      () => undefined, // a full disk: the error itself is what to report
+    );
+    throw error;
+  }
+}
+
+async function train(spec: RunSpec, log: (line: string) => void, takeOverForeignLock: boolean): Promise<void> {
+  if (!existsSync(join(spec.root, "config.json"))) {
+    await trainRun({ out: spec.root, config: spec.run.config, log });
+    return;
+  }
+  const run = await RunDirectory.open(spec.root);
+  const stored = await run.readConfig();
+  if (JSON.stringify(stored) !== JSON.stringify(spec.run.config)) {
+    throw new ConfigError(`${spec.root} holds a run made with another config than the sweep's ${spec.run.name}`);
+  }
+  if ((await run.readStatus())?.state === "done") return;
+  if (takeOverForeignLock) {
+    const holder = await readLock(spec.root);
+    if (holder && holder.host !== hostname()) {
+      log(`tsgan: the queue handed over ${spec.root}; taking over the lock of pid ${holder.pid} on ${holder.host}`);
+      await unlink(join(spec.root, LOCK_FILE)).catch(() => undefined);
+    }
+  }
+  await trainRun({ out: spec.root, resume: true, log });
+}

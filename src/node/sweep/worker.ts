@@ -1,0 +1,106 @@
+/**
+ * A queue worker (`tsgan worker`): takes run jobs from BullMQ and trains and evaluates each in a child process
+ * (process.ts) into <runs>/<sweep>/<run>, a directory every worker and the submitting machine share.
+ *
+ * Failure cases, and who handles them:
+ * - The worker dies (SIGKILL, a lost machine): its child exits with it (child.ts), the job's lock in Redis is no
+ *   longer renewed, and after `lockDurationMs` BullMQ's stalled-job check (every `stalledIntervalMs`, in any live
+ *   worker) puts the job back; the next worker resumes the run from its newest checkpoint. A job that stalls more
+ *   than `maxStalledCount` times fails.
+ * - This worker cannot renew a job's lock (Redis unreachable longer than the lock lasts): it stops that run's child,
+ *   since BullMQ may already have handed the run to another worker.
+ * - The run fails in a way another try would repeat (bad config, NaN): the job fails at once (UnrecoverableError),
+ *   with the run's one line as the reason. Any other failure is retried, `attempts` times in all, with backoff.
+ * - Redis restarts: ioredis reconnects and the worker carries on.
+ */
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { RunOutcomeFile } from "./plan.js";
+import { spawnRun, type RunningChild } from "./process.js";
+import { QUEUE_NAME, checkRedis, queueConnection, type RunJobData } from "./queue.js";
+
+export interface WorkerOptions {
+  url: string;
+  /** The shared directory that holds the sweep directories (<runs>/<sweep>/<run>). */
+  runsRoot: string;
+  /** Runs at once in this worker. Default 1. */
+  concurrency?: number;
+  /** How long a job's lock lasts without renewal (ms); BullMQ's default 30 000. Shorter: faster hand-over. */
+  lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs (ms); BullMQ's default 30 000. */
+  stalledIntervalMs?: number;
+  /** Times a job may stall before it fails; BullMQ's default 1. */
+  maxStalledCount?: number;
+  /** A run started or ended: one line for the log. */
+  log?: (line: string) => void;
+}
+
+export interface RunningWorker {
+  worker: Worker<RunJobData>;
+  /** Stops taking jobs, stops the children of active ones (their runs resume elsewhere) and disconnects. */
+  close(): Promise<void>;
+}
+
+/** Starts a worker after checking Redis (bounded in time). */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  await checkRedis(options.url);
+  const log = options.log ?? ((line: string) => console.error(line));
+  const concurrency = options.concurrency ?? 1;
+  const threads = Math.max(1, Math.floor(availableParallelism() / concurrency));
+  const children = new Map<string, RunningChild>();
+
+  const processRun = async (job: Job<RunJobData>): Promise<RunOutcomeFile> => {
+    const { sweep, run, metrics, samples } = job.data;
+    const root = join(options.runsRoot, sweep, run.name);
+    log(`tsgan: ${job.id}: started (try ${job.attemptsStarted}, ${root})`);
+    const running = await spawnRun(
+      {
+        root,
+        run,
+        ...(metrics ? { metrics } : {}),
+        ...(samples !== undefined ? { samples } : {}),
+      },
+      { queued: true, threads },
+    );
+    children.set(job.id!, running);
+    const outcome = await running.finished.finally(() => children.delete(job.id!));
+    log(`tsgan: ${job.id}: ${outcome.state}${outcome.message ? `: ${outcome.message}` : ""}`);
+    if (outcome.state === "done") return outcome;
+    if (outcome.retryable === false) throw new UnrecoverableError(outcome.message ?? "failed");
+    throw new Error(outcome.message ?? "failed");
+  };
+
+  const connection = queueConnection(options.url);
+  const worker = new Worker<RunJobData>(QUEUE_NAME, processRun, {
+    connection,
+    concurrency,
+    ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
+    ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
+  });
+  let lastError = ""; // while Redis is down ioredis retries every few hundred ms: say so once, not each time
+  worker.on("error", (error) => {
+    const line = `tsgan: worker: ${error.message.split("\n")[0]}`;
+    if (line !== lastError) log(line);
+    lastError = line;
+  });
+  worker.on("active", () => (lastError = ""));
+  worker.on("lockRenewalFailed", (jobIds) => {
+    for (const id of jobIds) {
+      const running = children.get(id);
+      if (!running) continue;
+      log(`tsgan: ${id}: lost the job's lock; stopping it here (another worker resumes it)`);
+      running.child.kill("SIGKILL");
+    }
+  });
+  await worker.waitUntilReady();
+  return {
+    worker,
+    async close() {
+      for (const running of children.values()) running.child.kill("SIGKILL");
+      await worker.close(true);
+      connection.disconnect(); // BullMQ leaves a connection it was given open
+    },
+  };
+}

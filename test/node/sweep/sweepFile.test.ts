@@ -1,0 +1,143 @@
+/**
+ * The sweep file's pure parts: validation (one line per problem), expansion into settings and runs, run names,
+ * and the report's statistics and formats.
+ */
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/core/config.js";
+import {
+  aggregateSweep,
+  reportCsv,
+  reportMarkdown,
+  summarize,
+  type RunOutcome,
+} from "../../../src/core/sweep/report.js";
+import { expandSettings, expandSweep, parseSweepFile, settingName } from "../../../src/core/sweep/sweepFile.js";
+import { defaultParallel, threadsPerRun } from "../../../src/node/sweep/pool.js";
+
+const BASE = { dataset: "ring-2d", arch: "mlp", steps: 10 };
+
+function plan(sweep: Record<string, unknown>) {
+  return expandSweep(parseSweepFile({ name: "s", base: BASE, ...sweep }, "s.json"), BASE, "s.json");
+}
+
+function rejection(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message.split("\n")).toHaveLength(1);
+    return message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("sweep files", () => {
+  it("expand a grid as a cartesian product and zip lists side by side, each setting once per seed", () => {
+    const settings = expandSettings({
+      grid: { loss: ["non-saturating", "hinge"], batchSize: [32, 64, 128] },
+      zip: { dataset: ["ring-2d", "grid-2d"], steps: [20, 30] },
+    });
+    expect(settings).toHaveLength(2 * 3 * 2);
+    const keys = settings.map(({ values }) => `${values.loss} ${values.batchSize} ${values.dataset} ${values.steps}`);
+    expect(new Set(keys).size).toBe(settings.length); // every combination once
+    for (const { values } of settings) expect(values.steps).toBe(values.dataset === "ring-2d" ? 20 : 30); // zipped
+    const runs = plan({ grid: { loss: ["non-saturating", "hinge"] }, seeds: [1, 2, 3] }).runs;
+    expect(runs.map((run) => run.name)).toEqual([
+      "loss-non-saturating_seed1",
+      "loss-non-saturating_seed2",
+      "loss-non-saturating_seed3",
+      "loss-hinge_seed1",
+      "loss-hinge_seed2",
+      "loss-hinge_seed3",
+    ]);
+    expect(runs[4]!.config.loss).toBe("hinge");
+    expect(runs[4]!.config.seed).toBe(2);
+  });
+
+  it("set dotted keys inside nested sections and name arrays and numbers readably", () => {
+    const [run] = plan({ grid: { "mlp.generatorHidden": [[64, 32]], generatorLearningRate: [2e-4] } }).runs;
+    expect(run!.config.mlp.generatorHidden).toEqual([64, 32]);
+    expect(run!.config.mlp.discriminatorHidden).toEqual([128, 128]); // the toy preset's, untouched
+    expect(run!.name).toBe("mlp.generatorHidden-64x32_generatorLearningRate-0.0002_seed1");
+    expect(settingName({})).toBe("base");
+  });
+
+  it("without seeds, run the base config's own seed", () => {
+    const runs = plan({}).runs;
+    expect(runs.map((run) => run.name)).toEqual(["base_seed1"]);
+  });
+
+  it("refuse unknown keys, empty grids, unequal zips, repeated seeds, bad configs and duplicate names", () => {
+    expect(rejection(() => parseSweepFile({ name: "s", base: {}, grd: {} }, "s.json"))).toBe(
+      's.json: unknown key "grd"',
+    );
+    expect(rejection(() => parseSweepFile({ name: "s", base: {}, grid: { loss: [] } }, "s.json"))).toMatch(
+      /grid\.loss: needs at least one value/,
+    );
+    expect(rejection(() => parseSweepFile({ name: "s", base: {}, zip: { a: [1], b: [1, 2] } }, "s.json"))).toMatch(
+      /same length/,
+    );
+    expect(rejection(() => parseSweepFile({ name: "s", base: {}, seeds: [1, 1] }, "s.json"))).toMatch(
+      /1 appears twice/,
+    );
+    expect(rejection(() => parseSweepFile({ name: "a/b", base: {} }, "s.json"))).toMatch(/name: letters/);
+    expect(rejection(() => parseSweepFile({ name: "s", base: {}, metrics: ["modez"] }, "s.json"))).toMatch(/metrics/);
+    expect(rejection(() => plan({ grid: { lossy: ["hinge"] }, seeds: [1] }))).toMatch(
+      /run lossy-hinge_seed1: config: unknown key "lossy"/,
+    );
+    expect(rejection(() => plan({ grid: { loss: ["hinge", "hinge"] } }))).toMatch(
+      /two runs are named loss-hinge_seed1/,
+    );
+    expect(rejection(() => plan({ grid: { dataset: ["idx:a b", "idx:a_b"] }, seeds: [1] }))).toMatch(
+      /two runs are named/,
+    );
+  });
+});
+
+describe("the local pool's default size", () => {
+  it("runs one toy run per core, one image run per 4 cores, never more than the runs, and shares out threads", () => {
+    const toys = plan({ seeds: [1, 2, 3, 4, 5, 6] }).runs;
+    expect(defaultParallel(toys, 8)).toBe(6);
+    expect(defaultParallel(toys.slice(0, 3), 8)).toBe(3);
+    expect(defaultParallel(toys, 2)).toBe(2);
+    const images = expandSweep(parseSweepFile({ name: "i", base: {}, seeds: [1, 2, 3] }, "i.json"), {}, "i.json").runs;
+    expect(images[0]!.config.dataset).toBe("mnist");
+    expect(defaultParallel(images, 8)).toBe(2);
+    expect(defaultParallel(images, 2)).toBe(1);
+    expect([threadsPerRun(2, 8), threadsPerRun(3, 8), threadsPerRun(16, 8)]).toEqual([4, 2, 1]);
+  });
+});
+
+describe("sweep reports", () => {
+  it("summarize with the sample standard deviation, leaving NaNs out", () => {
+    const { mean, std, count } = summarize([1, 2, 3, 4, Number.NaN]);
+    expect(count).toBe(4);
+    expect(mean).toBeCloseTo(2.5, 12);
+    expect(std).toBeCloseTo(Math.sqrt(((1.5 ** 2 + 0.5 ** 2) * 2) / 3), 12);
+    expect(Number.isNaN(summarize([5]).std)).toBe(true);
+  });
+
+  it("aggregate per setting over finished seeds, count failures with their line, and write Markdown and CSV", () => {
+    const outcomes: RunOutcome[] = [
+      { name: "a_seed1", setting: "a", seed: 1, state: "done", seconds: 2, numbers: { "modes.modesCovered": 6 } },
+      { name: "a_seed2", setting: "a", seed: 2, state: "done", seconds: 3, numbers: { "modes.modesCovered": 8 } },
+      { name: "b_seed1", setting: "b", seed: 1, state: "failed", message: "NaN, at step 3", seconds: 1, numbers: {} },
+      { name: "b_seed2", setting: "b", seed: 2, state: "pending", numbers: {} },
+    ];
+    const report = aggregateSweep("s", ["a", "b"], outcomes);
+    const [a, b] = report.settings;
+    expect(a!.quantities["modes.modesCovered"]).toEqual({ mean: 7, std: Math.SQRT2, count: 2 });
+    expect([a!.finished, a!.failed, a!.seconds]).toEqual([2, 0, 5]);
+    expect([b!.finished, b!.failed, b!.pending, b!.failures]).toEqual([0, 1, 1, ["b_seed1: NaN, at step 3"]]);
+    const markdown = reportMarkdown(report);
+    expect(markdown).toContain("| a | 2 | 0 | 5.0 | 7 ± 1.41 |");
+    expect(markdown).toContain("- b_seed1: NaN, at step 3");
+    const csv = reportCsv(report).trim().split("\n");
+    expect(csv[0]).toBe(
+      "setting,finished,failed,pending,seconds,modes.modesCovered.mean,modes.modesCovered.std,modes.modesCovered.n",
+    );
+    expect(csv[1]).toBe(`a,2,0,0,5,7,${Math.SQRT2},2`);
+    expect(csv[2]).toBe("b,0,1,1,1,,,0");
+  });
+});
