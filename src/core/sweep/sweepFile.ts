@@ -8,14 +8,17 @@
  *     "base": "../configs/ring_mlp.json",            a config file (relative to the sweep file) or an inline config
  *     "grid": { "loss": ["non-saturating", "hinge"], "spectralNorm": ["none", "discriminator"] },
  *     "zip": { "dataset": ["ring-2d", "grid-2d"], "steps": [2000, 3000] },
+ *     "variants": { "vanilla": {}, "r1": { "r1Gamma": 1 }, "pack2": { "pack": 2 } },
  *     "seeds": [1, 2, 3],
  *     "metrics": ["modes", "divergence"],
  *     "quantities": ["modes.reverseKl"]
  *   }
  *
  * Settings are the cartesian product of every `grid` list, times the rows of `zip` (its lists have one length and
- * are read side by side: row i takes item i of each); each setting runs once per seed. Keys are config keys, dotted
- * for nested ones ("mlp.generatorHidden"). A run is named after what varies: `loss-hinge_spectralNorm-none_seed1`.
+ * are read side by side: row i takes item i of each), times the named `variants` (each a set of keys: the rows of an
+ * ablation table, where each row changes different keys); each setting runs once per seed. Keys are config keys,
+ * dotted for nested ones ("mlp.generatorHidden"). A run is named after what varies: `loss-hinge_spectralNorm-none_seed1`,
+ * a variant by its own name: `r1_seed1`.
  */
 import { z } from "zod";
 import { ConfigError, METRIC_NAMES, mergeConfig, type Config, type MetricName } from "../config.js";
@@ -34,6 +37,13 @@ export const SweepFileSchema = z
     base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
     grid: z.record(z.string(), listOfValues).default({}),
     zip: z.record(z.string(), listOfValues).default({}),
+    variants: z
+      .record(
+        z.string().regex(NAME_PATTERN, "letters, digits, '.', '_' and '-' only (it names run directories)"),
+        z.record(z.string(), z.unknown()),
+      )
+      .refine((variants) => Object.keys(variants).length > 0, "needs at least one variant")
+      .optional(),
     seeds: z.array(z.number().int().min(0)).min(1, "needs at least one seed").optional(),
     metrics: z
       .array(z.enum(METRIC_NAMES))
@@ -90,9 +100,19 @@ export function parseSweepFile(input: unknown, where: string): SweepFile {
   if (zipLengths.size > 1) {
     throw new ConfigError(`${where}: zip: every list needs the same length (got ${[...zipLengths].join(", ")})`);
   }
-  for (const key of [...Object.keys(sweep.grid), ...Object.keys(sweep.zip)]) {
-    if (key === "seed") throw new ConfigError(`${where}: vary the seed with "seeds", not as a key`);
+  const variantKeys = Object.entries(sweep.variants ?? {}).flatMap(([name, values]) =>
+    Object.keys(values).map((key) => ({ key, where: `variant ${name}` })),
+  );
+  for (const { key, where: place } of [
+    ...Object.keys(sweep.grid).map((key) => ({ key, where: "grid" })),
+    ...Object.keys(sweep.zip).map((key) => ({ key, where: "zip" })),
+    ...variantKeys,
+  ]) {
+    if (key === "seed") throw new ConfigError(`${where}: vary the seed with "seeds", not as a key (${place})`);
     if (key in sweep.grid && key in sweep.zip) throw new ConfigError(`${where}: ${key} is in both grid and zip`);
+    if (place !== "grid" && place !== "zip" && (key in sweep.grid || key in sweep.zip)) {
+      throw new ConfigError(`${where}: ${key} is in ${place} and in ${key in sweep.grid ? "grid" : "zip"}`);
+    }
   }
   const seeds = sweep.seeds ?? [];
   const repeated = seeds.find((seed, index) => seeds.indexOf(seed) !== index);
@@ -134,8 +154,8 @@ export function settingName(values: Record<string, unknown>): string {
   return parts.length > 0 ? parts.join("_") : "base";
 }
 
-/** Every setting: the cartesian product of the grid's lists, times the zip's rows, in file order. */
-export function expandSettings(sweep: Pick<SweepFile, "grid" | "zip">): SweepSetting[] {
+/** Every setting: the cartesian product of the grid's lists, times the zip's rows, times the variants, in file order. */
+export function expandSettings(sweep: Pick<SweepFile, "grid" | "zip" | "variants">): SweepSetting[] {
   let combinations: Array<Record<string, unknown>> = [{}];
   for (const [key, values] of Object.entries(sweep.grid)) {
     combinations = combinations.flatMap((combination) => values.map((value) => ({ ...combination, [key]: value })));
@@ -147,7 +167,15 @@ export function expandSettings(sweep: Pick<SweepFile, "grid" | "zip">): SweepSet
     );
     combinations = combinations.flatMap((combination) => rows.map((row) => ({ ...combination, ...row })));
   }
-  return combinations.map((values) => ({ name: settingName(values), values }));
+  const settings = combinations.map((values) => ({ name: settingName(values), values }));
+  if (!sweep.variants) return settings;
+  // A variant is named by its own name (its keys differ from row to row, so "key-value" names would be unreadable).
+  return settings.flatMap((setting) =>
+    Object.entries(sweep.variants!).map(([variant, values]) => ({
+      name: setting.name === "base" ? variant : `${variant}_${setting.name}`,
+      values: { ...setting.values, ...values },
+    })),
+  );
 }
 
 /**

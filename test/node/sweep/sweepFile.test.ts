@@ -2,7 +2,10 @@
  * The sweep file's pure parts: validation (one line per problem), expansion into settings and runs, run names,
  * and the report's statistics and formats.
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readSweepPlan } from "../../../src/cli/sweepCommand.js";
 import { ConfigError } from "../../../src/core/config.js";
 import {
   aggregateSweep,
@@ -63,6 +66,42 @@ describe("sweep files", () => {
     expect(settingName({})).toBe("base");
   });
 
+  it("run named variants (an ablation table's rows) under their own names, each grid combination with each", () => {
+    const runs = plan({
+      variants: { vanilla: {}, r1: { r1Gamma: 1 }, "pack2-ls": { pack: 2, loss: "least-squares" } },
+      seeds: [1, 2],
+    }).runs;
+    expect(runs.map((run) => run.name)).toEqual([
+      "vanilla_seed1",
+      "vanilla_seed2",
+      "r1_seed1",
+      "r1_seed2",
+      "pack2-ls_seed1",
+      "pack2-ls_seed2",
+    ]);
+    expect([runs[0]!.config.r1Gamma, runs[0]!.config.pack, runs[0]!.config.loss]).toEqual([0, 1, "non-saturating"]);
+    expect(runs[2]!.config.r1Gamma).toBe(1);
+    expect([runs[5]!.config.pack, runs[5]!.config.loss, runs[5]!.config.seed]).toEqual([2, "least-squares", 2]);
+    const crossed = plan({ grid: { batchSize: [32, 64] }, variants: { vanilla: {}, r1: { r1Gamma: 1 } } }).runs;
+    expect(crossed.map((run) => run.name)).toEqual([
+      "vanilla_batchSize-32_seed1",
+      "r1_batchSize-32_seed1",
+      "vanilla_batchSize-64_seed1",
+      "r1_batchSize-64_seed1",
+    ]);
+    expect(rejection(() => parseSweepFile({ name: "s", base: {}, variants: {} }, "s.json"))).toMatch(
+      /variants: needs at least one variant/,
+    );
+    expect(
+      rejection(() =>
+        parseSweepFile({ name: "s", base: {}, grid: { pack: [2] }, variants: { p: { pack: 4 } } }, "s.json"),
+      ),
+    ).toBe("s.json: pack is in variant p and in grid");
+    expect(rejection(() => parseSweepFile({ name: "s", base: {}, variants: { v: { seed: 3 } } }, "s.json"))).toMatch(
+      /vary the seed with "seeds"/,
+    );
+  });
+
   it("without seeds, run the base config's own seed", () => {
     const runs = plan({}).runs;
     expect(runs.map((run) => run.name)).toEqual(["base_seed1"]);
@@ -92,6 +131,22 @@ describe("sweep files", () => {
     expect(rejection(() => plan({ grid: { dataset: ["idx:a b", "idx:a_b"] }, seeds: [1] }))).toMatch(
       /two runs are named/,
     );
+  });
+});
+
+describe("the committed sweep files (sweeps/)", () => {
+  it("each validates and expands into runs whose configs resolve", () => {
+    const directory = join(import.meta.dirname, "..", "..", "..", "sweeps");
+    const files = readdirSync(directory).filter((file) => file.endsWith(".json"));
+    expect(files).toContain("ring-techniques.json");
+    for (const file of files) {
+      const plan = readSweepPlan(join(directory, file));
+      expect(plan.runs.length, file).toBeGreaterThan(0);
+      expect(plan.name, file).toBe(file.replace(/\.json$/, ""));
+    }
+    const ring = readSweepPlan(join(directory, "ring-techniques.json"));
+    expect(ring.runs).toHaveLength(11 * 3); // 11 variants × 3 seeds
+    expect(ring.runs.find((run) => run.name === "pack4_seed2")!.config.pack).toBe(4);
   });
 });
 
