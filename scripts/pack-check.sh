@@ -65,7 +65,7 @@ if grep -v '^node_modules/@tensorflow/' <<< "$declaration_errors" | grep -q .; t
   echo "pack-check: type errors in: $(grep -v '^node_modules/@tensorflow/' <<< "$declaration_errors" | tr '\n' ' ')" >&2
   exit 1
 fi
-node build/check.js
+TMPDIR="$work" node build/check.js # its run directory lands in $work, removed at exit
 
 step "(b) a Vite bundle of tsgan training in headless Chromium"
 mkdir -p web
