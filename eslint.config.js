@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "runs/", "native/build/", "bench/results/", "web/dist/"] },
+  { ignores: ["node_modules/", "dist/", "runs/", "native/build/", "bench/results/", "web/dist/", "docs/api/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // src/core runs in browsers too: no Node built-ins there.
-    files: ["src/core/**/*.ts"],
+    files: ["src/core/**/*.ts", "src/index.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["node:*"], message: "src/core is isomorphic" }] }],
     },

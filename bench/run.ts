@@ -28,6 +28,8 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { Command, CommanderError } from "commander";
+import { commaList, nonNegativeInteger, positiveInteger } from "../src/cli/options.js";
 import { BENCHMARKS } from "./benchmarks.js";
 import type { BenchmarkDefinition, Measurement, Sampling } from "./common.js";
 import { ENGINE_COLUMN, printTable, summarise, withoutNpmNotices } from "./report.js";
@@ -53,42 +55,47 @@ interface Options {
   out?: string;
 }
 
+/** Exit status for a bad flag or benchmark name, as the tsgan CLI's usage errors (src/cli/main.ts). */
+const EXIT_USAGE = 2;
+
+/**
+ * The flags, parsed by commander with the CLI's value parsers (src/cli/options.ts): an unknown flag, a bad value or an
+ * unknown benchmark ends with one line on stderr and exit status 2; --help lists everything.
+ */
+function benchCommand(): Command {
+  const known = BENCHMARKS.map((benchmark) => benchmark.name);
+  return new Command("npm run bench --")
+    .description("tsgan's training steps on every available backend, each beside its reference")
+    .argument("[benchmarks...]", `benchmarks to run (default: all): ${known.join(", ")}`)
+    .option("--backends <list>", "tsgan engines to measure, comma-separated", commaList, DEFAULT_BACKENDS)
+    .option("--rounds <n>", "alternations of tsgan and the reference", positiveInteger, DEFAULT_ROUNDS)
+    .option("--steps <n>", "timed steps (default: the peer's)", positiveInteger)
+    .option("--warmup <n>", "untimed steps first (default: the peer's)", nonNegativeInteger)
+    .option("--batch <n>", "batch size (default: the peer's)", positiveInteger)
+    .option("--threads <n>", "threads for tsgan and the peer", positiveInteger, cpus().length)
+    .option("--include-slow", "also run backends marked too slow (the stock cpu backend on dcgan-step)", false)
+    .option("--no-peer", "skip PyTorch")
+    .option("--profile", "print a per-kernel profile of the native step (10 extra steps)", false)
+    .option("--out <file>", "JSON output path (default: bench/results/<ISO date>.json)")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`bench: ${text.replace(/^error: /, "")}`) })
+    .action(function (this: Command, names: string[]) {
+      const unknown = names.find((name) => !known.includes(name));
+      if (unknown !== undefined) this.error(`unknown benchmark ${unknown} (known: ${known.join(", ")})`);
+    });
+}
+
+/** The options from `argv` (without node and the script); exits with EXIT_USAGE after printing a usage error. */
 function parseOptions(argv: string[]): Options {
-  const options: Options = {
-    names: [],
-    backends: DEFAULT_BACKENDS,
-    rounds: DEFAULT_ROUNDS,
-    threads: cpus().length,
-    includeSlow: false,
-    peer: true,
-    profile: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i]!;
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${argument} needs a value`);
-      return next;
-    };
-    if (argument === "--backends") options.backends = value().split(",");
-    else if (argument === "--rounds") options.rounds = Number(value());
-    else if (argument === "--steps") options.steps = Number(value());
-    else if (argument === "--warmup") options.warmup = Number(value());
-    else if (argument === "--batch") options.batch = Number(value());
-    else if (argument === "--threads") options.threads = Number(value());
-    else if (argument === "--include-slow") options.includeSlow = true;
-    else if (argument === "--no-peer") options.peer = false;
-    else if (argument === "--profile") options.profile = true;
-    else if (argument === "--out") options.out = value();
-    else if (argument.startsWith("--")) throw new Error(`unknown option ${argument}`);
-    else options.names.push(argument);
+  const command = benchCommand();
+  try {
+    command.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE); // commander printed it
+    throw error;
   }
-  for (const name of options.names) {
-    if (!BENCHMARKS.some((benchmark) => benchmark.name === name)) {
-      throw new Error(`unknown benchmark ${name} (known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(", ")})`);
-    }
-  }
-  return options;
+  const flags = command.opts<Omit<Options, "names">>();
+  return { ...flags, names: command.processedArgs[0] as string[] };
 }
 
 /** Runs a command that prints one JSON line last; returns it parsed, or the failure as a note. */

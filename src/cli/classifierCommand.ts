@@ -19,6 +19,7 @@ import {
 } from "../node/classifier.js";
 import { selectBackend } from "../node/engine/select.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
+import { drawsBar } from "./progress.js";
 
 /** On a pipe or CI log, one plain progress line this often instead of redraws. */
 const PLAIN_LINE_INTERVAL_MS = 10_000;
@@ -60,7 +61,7 @@ function classifierProgress(stream: NodeJS.WriteStream = process.stderr) {
   return {
     update(progress: ClassifierProgress, epochs: number) {
       const shown = fields(progress);
-      if (stream.isTTY) {
+      if (drawsBar(stream)) {
         if (!bar) {
           bar = new cliProgress.SingleBar(
             {

@@ -8,6 +8,7 @@ import { NODE_BACKEND_NAMES, type BackendName } from "../core/config.js";
 import { METRICS, metricByName, parseMetricList, type MetricName } from "../core/metrics/index.js";
 import { evaluateRun, type EvaluationProgress, type EvaluationReport, type MetricEntry } from "../node/evaluate.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
+import { drawsBar } from "./progress.js";
 
 /** On a pipe or CI log, a phase's progress is printed at most this often. */
 const PLAIN_LINE_INTERVAL_MS = 10_000;
@@ -24,7 +25,7 @@ function metricList(value: string): MetricName[] {
 function createEvaluationProgress(stream: NodeJS.WriteStream = process.stderr) {
   let phase: string | null = null;
   let lastLine = 0;
-  const bar = stream.isTTY
+  const bar = drawsBar(stream)
     ? new cliProgress.SingleBar(
         { format: "{phase} {bar} {value}/{total} | ETA {eta_formatted}", hideCursor: true, stream, barsize: 30 },
         cliProgress.Presets.shades_classic,

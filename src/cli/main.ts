@@ -3,6 +3,7 @@
  * The tsgan command line: thin — parse arguments, build a config, call src/node. Every error a user can cause ends
  * as one line on stderr and a non-zero exit; set TSGAN_DEBUG=1 for the stack.
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { classifierCommand } from "./classifierCommand.js";
 import { evalCommand } from "./evalCommand.js";
@@ -13,6 +14,11 @@ import { sweepCommand } from "./sweepCommand.js";
 import { theoryCommand } from "./theoryCommand.js";
 import { trainCommand } from "./trainCommand.js";
 import { workerCommand } from "./workerCommand.js";
+
+/** The package's version: package.json sits two levels up from src/cli/ and from dist/cli/ alike. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 /** Exit status for errors in what the user gave us (flags, config, data files, run directories). */
 const EXIT_USAGE = 2;
@@ -36,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const program = new Command("tsgan")
     .description("generative adversarial networks in TypeScript (Goodfellow et al. 2014)")
+    .version(VERSION, "-V, --version", "print the version of tsgan")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput(output)

@@ -1,6 +1,7 @@
 /**
  * The training progress display: a cli-progress bar on a terminal (step, steps/s, ETA, D and G loss, D(x),
- * D(G(z))), and on a pipe or CI log one plain line every PLAIN_LINE_INTERVAL_MS instead of redraws.
+ * D(G(z))), and on a pipe or CI log one plain line every PLAIN_LINE_INTERVAL_MS instead of redraws. `drawsBar` is the
+ * one rule for every bar of the CLI (train, eval, classifier).
  */
 import cliProgress from "cli-progress";
 import type { StepRecord } from "../core/training/algorithm1.js";
@@ -8,6 +9,17 @@ import type { StepRecord } from "../core/training/algorithm1.js";
 const PLAIN_LINE_INTERVAL_MS = 10_000;
 /** Speed is a moving average over this many recent steps, so the ETA reacts to slow phases without jitter. */
 const SPEED_WINDOW = 50;
+
+/**
+ * Whether a redrawing bar may be drawn on `stream`: only on a terminal that takes escape codes. Not when the stream is
+ * a pipe or file (CI logs), when TERM=dumb, nor when NO_COLOR is set to anything but "" (https://no-color.org asks
+ * for no colour escape codes; the bar's redraws and hidden cursor are escape codes too, so it gives way to plain
+ * lines as well).
+ */
+export function drawsBar(stream: { isTTY?: boolean }, environment: NodeJS.ProcessEnv = process.env): boolean {
+  const noColor = environment.NO_COLOR !== undefined && environment.NO_COLOR !== "";
+  return stream.isTTY === true && environment.TERM !== "dumb" && !noColor;
+}
 
 export interface Progress {
   update(record: StepRecord): void;
@@ -34,6 +46,7 @@ export function createProgress(
   startStep: number,
   totalSteps: number,
   stream: NodeJS.WriteStream = process.stderr,
+  environment: NodeJS.ProcessEnv = process.env,
 ): Progress {
   const times: number[] = [];
   let lastStep = startStep;
@@ -47,7 +60,7 @@ export function createProgress(
     lastStep = record.step;
   };
 
-  if (!stream.isTTY) {
+  if (!drawsBar(stream, environment)) {
     let lastLine = 0;
     return {
       update(record) {

@@ -14,6 +14,7 @@ import { ConfigError } from "./errors.js";
  */
 /** What a user may ask for; `auto` picks the fastest backend that works here (src/core/engine/backend.ts). */
 export const BACKEND_NAMES = ["auto", "native", "wasm", "cpu", "webgl", "webgpu"] as const;
+/** A TF.js engine by name; `auto` picks the fastest that works here. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 /** The backends Node offers (`native` is the oneDNN addon, src/node/engine): the CLI's `--backend` choices. */
 export const NODE_BACKEND_NAMES = ["auto", "native", "wasm", "cpu"] as const satisfies readonly BackendName[];
@@ -31,18 +32,22 @@ export const METRIC_NAMES = [
   "divergence",
   "stacked-modes",
 ] as const;
+/** An evaluation metric by name (src/core/metrics/index.ts lists their objects). */
 export type MetricName = (typeof METRIC_NAMES)[number];
 /** Network families (src/core/models): the paper's fully connected nets, or DCGAN's convolutional ones. */
 export const ARCHITECTURE_NAMES = ["mlp", "dcgan"] as const;
+/** The networks: the paper's MLPs or DCGAN's convolutional nets. */
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
 /** Adversarial objectives (D's and G's losses), one file each in src/core/losses (its registry is keyed by these). */
 export const LOSS_NAMES = ["non-saturating", "minimax", "least-squares", "hinge", "wasserstein-gp"] as const;
+/** The adversarial objective (src/core/losses/). */
 export type LossName = (typeof LOSS_NAMES)[number];
 /**
  * Which networks' weight layers are spectrally normalised (Miyato et al. 2018; src/core/models/spectralNorm.ts):
  * none, D's only (the paper's setting), or D's and G's (as SAGAN and BigGAN do).
  */
 export const SPECTRAL_NORM_NAMES = ["none", "discriminator", "both"] as const;
+/** Which networks have spectrally normalised weights. */
 export type SpectralNormName = (typeof SPECTRAL_NORM_NAMES)[number];
 /**
  * The binary cross-entropy losses: D's output is the logit of a probability D(x) (the paper's D), so σ(output),
@@ -71,6 +76,7 @@ export const WASSERSTEIN_GP_PENALTY_WEIGHT = 10;
 export const LOSS_DISCRIMINATOR_STEPS: Readonly<Partial<Record<LossName, number>>> = { "wasserstein-gp": 5 };
 /** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
 export const PRIOR_NAMES = ["uniform", "normal"] as const;
+/** The prior p_z: uniform on [−1, 1] (the paper's) or the standard normal. */
 export type PriorName = (typeof PRIOR_NAMES)[number];
 /**
  * G's output-layer bias at initialisation (src/core/models/initialization.ts): zeros, or the logit of the training
@@ -81,12 +87,15 @@ export const GENERATOR_OUTPUT_BIAS_NAMES = ["zeros", "data-marginals"] as const;
 export type GeneratorOutputBiasName = (typeof GENERATOR_OUTPUT_BIAS_NAMES)[number];
 /** Optimizers (src/core/training/optimizers.ts). */
 export const OPTIMIZER_NAMES = ["adam", "sgd"] as const;
+/** Adam or the paper's SGD with momentum. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 /** G's output activation; `auto` follows the data (src/core/models/output.ts). */
 export const GENERATOR_OUTPUT_NAMES = ["auto", "tanh", "sigmoid", "linear"] as const;
+/** G's output activation; `auto` follows the data. */
 export type GeneratorOutputName = (typeof GENERATOR_OUTPUT_NAMES)[number];
 /** The toy distributions with known densities (src/core/data/toys.ts is keyed by these names). */
 export const TOY_DATASET_NAMES = ["gaussian-1d", "mixture-1d", "ring-2d", "grid-2d"] as const;
+/** A 1-D or 2-D toy distribution with an exact density (src/core/data/toys.ts). */
 export type ToyDatasetName = (typeof TOY_DATASET_NAMES)[number];
 /** The image datasets known by name (src/node/datasets.ts loads them). */
 export const IMAGE_DATASET_NAMES = ["mnist", "fashion-mnist"] as const;
@@ -170,6 +179,7 @@ export const DcganConfigSchema = z
   })
   .strict();
 
+/** The config schema (zod): every key, its type, its default and the reason for that default. */
 export const ConfigSchema = z
   .object({
     dataset: why(z.string().min(1), "mnist", `what to learn: ${DATASET_HINT}`),
@@ -293,7 +303,9 @@ export const ConfigSchema = z
 export type Config = z.output<typeof ConfigSchema>;
 /** What a user writes: any subset, nested sections partial too. */
 export type ConfigInput = z.input<typeof ConfigSchema>;
+/** The MLP section: layer widths, maxout pieces, dropout. */
 export type MlpConfig = Config["mlp"];
+/** The DCGAN section: channel widths, BatchNorm, kernel size, D's leak. */
 export type DcganConfig = Config["dcgan"];
 
 export { ConfigError };

@@ -54,7 +54,10 @@ export function presetFor(dataset: string): ConfigInput {
 }
 
 /** Layers defaults, preset, file and flags into one validated config. */
-export function configFromLayers(file: Record<string, unknown> | undefined, flags: Record<string, unknown>): Config {
+export function configFromLayers(
+  file: Record<string, unknown> | undefined,
+  flags: Record<string, unknown> = {},
+): Config {
   const dataset = (flags.dataset ?? file?.dataset ?? ConfigSchema.shape.dataset.parse(undefined)) as string;
   return resolveConfig(mergeConfig(presetFor(dataset) as Record<string, unknown>, file, flags));
 }

@@ -56,6 +56,7 @@ const GENERATION_CHUNK = 1000;
 
 export type { EvaluationProgress };
 
+/** Options of evaluateRun. */
 export interface EvaluateRunOptions {
   /** The run directory. */
   run: string;
@@ -105,6 +106,7 @@ export interface EvaluationReport {
   metrics: { [Name in MetricName]?: MetricEntry<Name> };
 }
 
+/** What evaluateRun wrote. */
 export interface EvaluateRunResult {
   /** The file written. */
   path: string;
@@ -181,6 +183,7 @@ export function evaluationContext(dataset: string, hasCustomClassifier = false):
   };
 }
 
+/** Options of evaluateGan. */
 export interface EvaluateGanOptions {
   /** The GAN in memory (e.g. during training, or restored from a checkpoint). */
   gan: Gan;
@@ -192,6 +195,7 @@ export interface EvaluateGanOptions {
   /** Sample from G itself even when the GAN keeps an EMA generator (default: the EMA generator when present). */
   rawGenerator?: boolean;
   classifier?: ImageClassifier | undefined;
+  /** Called as sampling and each metric advance (progress bars). */
   onProgress?: (progress: EvaluationProgress) => void;
 }
 

@@ -44,6 +44,7 @@ export const RESUMABLE_OVERRIDES: ReadonlySet<string> = new Set([
 /** Generated points in each toy plot (real points: as many, drawn fresh). */
 const TOY_PLOT_SAMPLES = 1000;
 
+/** Options of trainRun. */
 export interface TrainRunOptions {
   /** Run directory to create (new run) — or, with `resume`, to continue. */
   out: string;
@@ -63,6 +64,7 @@ export interface TrainRunOptions {
   shouldStop?: () => boolean;
 }
 
+/** How trainRun ended: done or stopped (Ctrl-C, shouldStop), at which step, on which backend. */
 export interface TrainRunResult {
   state: "done" | "stopped";
   step: number;
@@ -94,6 +96,7 @@ export function loadDatasetFor(config: Config, split: "train" | "test" = "train"
   });
 }
 
+/** Trains a new run into `out` (or resumes it): everything `tsgan train` does; see the file comment. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const log = options.log ?? ((line: string) => console.error(line));
   const existing = options.resume ? await RunDirectory.open(options.out) : undefined;

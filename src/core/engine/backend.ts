@@ -34,6 +34,7 @@ export function registerBackendProvider(name: string, provider: BackendProvider)
 /** Fastest first. Measured in README "Speed"; `auto` takes the first that initialises. */
 export const AUTO_ORDER: readonly string[] = ["native", "wasm", "cpu"];
 
+/** No requested backend could be initialised; the message lists why each was passed over. */
 export class BackendError extends Error {
   override name = "BackendError";
 }

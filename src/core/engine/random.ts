@@ -166,6 +166,7 @@ export class Rng {
     this.key = Uint32Array.of(keyLow >>> 0, keyHigh >>> 0);
   }
 
+  /** The stream keyed by `parts`, e.g. `Rng.derive(seed, step, "noise/generator")`: equal parts, equal draws. */
   static derive(...parts: SeedPart[]): Rng {
     const { low, high } = deriveKey(...parts);
     return new Rng(low, high);

@@ -14,6 +14,7 @@ export const MODEL_FILE = "model.json";
 /** p_z as an app must draw it: N(0, 1) or U(low, high), independently for each of the `latentDim` entries. */
 export type PriorDescription = { kind: "normal"; mean: 0; std: 1 } | { kind: "uniform"; low: number; high: number };
 
+/** generator.json: what an app needs to draw samples from the exported model without tsgan (prior, sizes, ranges). */
 export interface GeneratorCard {
   format: typeof GENERATOR_CARD_FORMAT;
   /** The TF.js LayersModel: z [batch, latentDim] → x [batch, ...dataShape]; `tf.loadLayersModel(<dir>/model.json)`. */

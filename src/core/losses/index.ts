@@ -29,6 +29,7 @@ export const GAN_LOSSES: Readonly<Record<GanLossName, GanLoss>> = {
   "wasserstein-gp": wassersteinGp,
 };
 
+/** The objective named `name`; for any other name, an error that lists the known ones. */
 export function ganLoss(name: string): GanLoss {
   const loss = (GAN_LOSSES as Record<string, GanLoss | undefined>)[name];
   if (!loss) throw new Error(`unknown loss "${name}" (known: ${LOSS_NAMES.join(", ")})`);

@@ -69,6 +69,7 @@ export interface MetricContext {
   dataset: string;
   toy?: ToyData;
   images?: ImageData;
+  /** Called as long computations advance (progress bars). */
   onProgress: (progress: EvaluationProgress) => void;
 }
 
@@ -93,6 +94,7 @@ export interface Metric<Name extends MetricName = MetricName, Result = unknown> 
   needsSplits: boolean;
   /** Cheap enough for training-time evaluation by default (--eval-every with no --eval-metrics). */
   duringTraining: boolean;
+  /** Computes the metric from what the context offers. */
   compute(context: MetricContext): Promise<Result>;
   /** The rows of the eval table. */
   summary(result: Result, dataset: string): SummaryRow[];

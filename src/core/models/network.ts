@@ -5,6 +5,7 @@ import { tf, type Tensor, type Variable } from "../engine/tf.js";
 import type { ApplyOptions, Layer, ParameterStore } from "./layers.js";
 import type { PortableLayer } from "./portable.js";
 
+/** A generator or discriminator: an ordered list of layers over one parameter store. */
 export class Network {
   /** Trainable variables in a fixed order: the order optimizers and checkpoints use. */
   readonly parameters: Variable[];
@@ -66,6 +67,7 @@ export class Network {
     return [...this.store.trainable.entries(), ...this.store.statistics.entries()];
   }
 
+  /** Frees the network's variables. */
   dispose(): void {
     for (const [, variable] of this.namedVariables()) variable.dispose();
   }

@@ -49,6 +49,7 @@ export interface StepRecord {
   warnings?: string[];
 }
 
+/** The events trainAlgorithm1 emits, by name, with their payloads. */
 export interface TrainingEventMap extends Record<string, unknown> {
   /** Every iteration. */
   step: StepRecord;
@@ -58,10 +59,12 @@ export interface TrainingEventMap extends Record<string, unknown> {
   checkpoint: { step: number };
 }
 
+/** NaN or Inf in the losses or gradient norms: training stops at that step. */
 export class DivergenceError extends Error {
   override name = "DivergenceError";
 }
 
+/** Options of trainAlgorithm1. */
 export interface TrainOptions {
   /** Polled after every iteration; true stops the loop cleanly (after a checkpoint). */
   shouldStop?: () => boolean;

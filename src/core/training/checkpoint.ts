@@ -19,6 +19,7 @@ export const CHECKPOINT_FORMAT = "tsgan-checkpoint/1";
 /** Where the EMA generator's variables sit in a checkpoint: "generatorEma/<name>". */
 const EMA_PREFIX = "generatorEma";
 
+/** Where one named tensor lies in the checkpoint's blob of float32 values. */
 export interface TensorEntry {
   name: string;
   shape: number[];
@@ -26,6 +27,7 @@ export interface TensorEntry {
   offset: number;
 }
 
+/** A checkpoint's description (manifest.json): format, step, config, data shape and the blob's tensors. */
 export interface CheckpointManifest {
   format: typeof CHECKPOINT_FORMAT;
   /** Completed Algorithm-1 iterations. */
@@ -42,6 +44,7 @@ export interface CheckpointManifest {
   tensorsSha256?: string;
 }
 
+/** A checkpoint that cannot be read: wrong format, missing or mis-shaped tensors, damaged bytes. */
 export class CheckpointError extends Error {
   override name = "CheckpointError";
 }
@@ -123,6 +126,7 @@ export interface RestoreOptions {
   weightsOnly?: boolean;
 }
 
+/** Options of restoreGan. */
 export interface RestoreGanOptions extends RestoreOptions {
   /**
    * The config to build with, when it differs from the checkpoint's only in keys that leave the model as it was

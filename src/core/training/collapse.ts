@@ -6,6 +6,7 @@
 /** Losing this many covered modes/classes relative to the best seen counts as a collapse signal. */
 export const COLLAPSE_DROP = 2;
 
+/** How many modes or classes an evaluation found covered, of how many. */
 export interface CoverageObservation {
   /** What was counted, for the message: "modes" or "classes". */
   what: string;

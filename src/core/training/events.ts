@@ -5,6 +5,7 @@
  */
 export type Handler<T> = (payload: T) => void | Promise<void>;
 
+/** Typed events: `on(type, handler)` subscribes, `emit` awaits every handler in order. */
 export class Events<EventMap extends Record<string, unknown>> {
   private readonly handlers = new Map<keyof EventMap, Array<Handler<never>>>();
 

@@ -14,6 +14,7 @@ import type { Network } from "../models/network.js";
 import { createEmaGenerator } from "./ema.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 
+/** A GAN under training: G, D, their optimizers, the objective and the step count (see the file comment). */
 export interface Gan {
   readonly config: Config;
   /** One sample's shape without the batch dimension: [28, 28, 1] for MNIST, [2] for 2-D toys. */
@@ -102,6 +103,7 @@ export function samplingGenerator(gan: Gan, raw = false): Network {
   return raw || !gan.generatorEma ? gan.generator : gan.generatorEma;
 }
 
+/** Frees every tensor of the GAN: both networks, the EMA generator, both optimizers' state. */
 export function disposeGan(gan: Gan): void {
   gan.generatorOptimizer.dispose();
   gan.discriminatorOptimizer.dispose();

@@ -5,6 +5,7 @@
  */
 import type { StepRecord } from "./algorithm1.js";
 
+/** metrics.jsonl read back: its whole records, and how many torn lines were skipped. */
 export interface MetricsLog {
   records: StepRecord[];
   /** Lines that are not whole JSON records: a crash mid-append (or a run still writing its last line). */

@@ -14,6 +14,7 @@ import { scheduledLearningRate, scheduledMomentum, sgdSchedule, type SgdSchedule
 /** Adam's ε, added to √v̂ as in PyTorch. */
 export const ADAM_EPSILON = 1e-8;
 
+/** An optimizer's state, as a checkpoint stores it. */
 export interface OptimizerState {
   /** Updates applied so far. */
   step: number;
@@ -21,6 +22,7 @@ export interface OptimizerState {
   slots: Map<string, Tensor>;
 }
 
+/** Updates one network's variables, and only those (it is constructed with the list). */
 export interface Optimizer {
   readonly kind: "adam" | "sgd";
   /** Applies one update; `gradients[i]` belongs to `variables[i]`. Disposes nothing it was given. */
@@ -31,6 +33,7 @@ export interface Optimizer {
   getState(): OptimizerState;
   /** Restores a state saved by getState (copies its tensors). */
   setState(state: OptimizerState): void;
+  /** Frees the slot tensors. */
   dispose(): void;
 }
 

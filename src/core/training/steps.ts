@@ -22,6 +22,7 @@ export interface StepSeeds {
   discriminator: number;
 }
 
+/** What one D step measured (scalar tensors; the caller reads and disposes them). */
 export interface DiscriminatorStepMetrics {
   /** D's loss on this minibatch before the update, penalties included (−V(D, G) for the cross-entropy losses). */
   loss: Scalar;
@@ -36,6 +37,7 @@ export interface DiscriminatorStepMetrics {
   gradientNorm: Scalar;
 }
 
+/** What one G step measured (scalar tensors; the caller reads and disposes them). */
 export interface GeneratorStepMetrics {
   /** G's loss (the config's) before the update. */
   loss: Scalar;

@@ -22,6 +22,7 @@ import { asWriteError, temporaryPathFor } from "../visual/files.js";
 
 export const CARD_FILE = "generator.json";
 
+/** What `tsgan export` exports, and where. */
 export interface ExportOptions {
   /** The run directory. */
   run: string;
@@ -33,6 +34,7 @@ export interface ExportOptions {
   out: string;
 }
 
+/** What an export wrote: the generator card (generator.json's content) and the files. */
 export interface ExportResult {
   card: GeneratorCard;
   /** Every file written, relative to `out`. */

@@ -68,6 +68,9 @@ export interface EnsureBuiltOptions {
 /** Builds web/ into web/dist unless it is current. Returns whether it built. */
 export async function ensureWebBuilt(options: EnsureBuiltOptions = {}): Promise<boolean> {
   const webDirectory = options.webDirectory ?? WEB_DIRECTORY;
+  if (!existsSync(webDirectory)) {
+    throw new Error("the lab runs from a checkout of the tsgan repository: the npm package holds no web/ sources");
+  }
   if (!options.force && (await isBuildCurrent(webDirectory))) return false;
   const log = options.log ?? (() => {});
   const newestSourceMs = await newestSource(webDirectory);

@@ -17,6 +17,7 @@ import { RunDirectory } from "./runDirectory.js";
 /** A checkpoint as `RunDirectory.readCheckpoint` returns it. */
 export type RunCheckpoint = Awaited<ReturnType<RunDirectory["readCheckpoint"]>>;
 
+/** Options of openGan. */
 export interface OpenGanOptions {
   /** Which checkpoint: its step (default: the latest), or one the caller has already read to check it first. */
   checkpoint?: number | RunCheckpoint;
@@ -30,6 +31,7 @@ export interface OpenGanOptions {
   log?: (line: string) => void;
 }
 
+/** What openGan returns. */
 export interface OpenedGan {
   /** The restored GAN; the caller disposes it (disposeGan). */
   gan: Gan;

@@ -24,10 +24,12 @@ import { metricsLine, parseMetricsLog, type MetricsLog } from "../../core/traini
 import { asWriteError, writeFileAtomic } from "../visual/files.js";
 import { ownerAlive, readLock } from "./lock.js";
 
+/** A run directory that is missing, not a run, already used, or without the asked-for checkpoint. */
 export class RunError extends Error {
   override name = "RunError";
 }
 
+/** A run's state in status.json. */
 export type RunState = "running" | "done" | "stopped" | "failed";
 
 /** A checkpoint read back whole and verified against its checksum. */
@@ -39,6 +41,7 @@ export interface StoredCheckpoint {
 /** What status.json says of a run whose trainer was killed (its lock is stale or gone). */
 export const PROCESS_GONE = "process gone";
 
+/** status.json: the state, the step reached of how many, why it stopped, the last checkpoint, the backend. */
 export interface RunStatus {
   state: RunState;
   step: number;
@@ -61,6 +64,7 @@ export function stepName(step: number): string {
   return `step_${String(step).padStart(STEP_DIGITS, "0")}`;
 }
 
+/** A run directory (README, "The run directory"): the files `tsgan train` writes and everything else reads. */
 export class RunDirectory {
   constructor(readonly root: string) {}
 
@@ -83,6 +87,7 @@ export class RunDirectory {
     return join(this.root, "checkpoints");
   }
 
+  /** The directory of step `step`'s checkpoint. */
   checkpointDir(step: number): string {
     return join(this.checkpointsDir, stepName(step));
   }
@@ -107,14 +112,17 @@ export class RunDirectory {
     return run;
   }
 
+  /** config.json as written (validate it with resolveConfig). */
   async readConfig(): Promise<unknown> {
     return readJson(this.configPath);
   }
 
+  /** Writes config.json (atomically). */
   async writeConfig(config: Config): Promise<void> {
     await writeFileAtomic(this.configPath, `${JSON.stringify(config, null, 2)}\n`);
   }
 
+  /** Appends one line to metrics.jsonl. */
   async appendMetrics(record: StepRecord): Promise<void> {
     await appendFile(this.metricsPath, metricsLine(record)).catch((error: unknown) => {
       throw asWriteError(error, this.metricsPath);
@@ -145,6 +153,7 @@ export class RunDirectory {
     await writeFileAtomic(this.metricsPath, kept.map(metricsLine).join(""));
   }
 
+  /** Writes status.json (atomically), stamped with the time. */
   async writeStatus(status: Omit<RunStatus, "updatedAt">): Promise<void> {
     await writeFileAtomic(
       this.statusPath,

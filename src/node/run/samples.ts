@@ -8,10 +8,10 @@ import { PIXEL_RANGES } from "../../core/data/dataset.js";
 import type { ToyDistribution } from "../../core/data/toys.js";
 import { Rng } from "../../core/engine/random.js";
 import { tf, type Tensor } from "../../core/engine/tf.js";
-import { infer } from "../../core/models/network.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../core/models/index.js";
 import { replicateIntoPacks } from "../../core/models/packing.js";
-import { samplingGenerator, type Gan } from "../../core/training/gan.js";
+import type { Gan } from "../../core/training/gan.js";
+import { generate, type GeneratorChoice } from "../../core/training/sampling.js";
 import { writeFileAtomic } from "../visual/files.js";
 import { histogram1dSvg, scatter2dSvg } from "../visual/plots.js";
 import { writeImageGrid } from "../visual/png.js";
@@ -22,19 +22,7 @@ const CURVE_POINTS = 200;
 /** Sample grids draw each pixel as 2×2 so 28×28 digits are legible at a glance. */
 const GRID_UPSCALE = 2;
 
-/** Which generator draws: by default the EMA generator when the run keeps one. */
-export interface GeneratorChoice {
-  /** Sample from G itself even when the run keeps an EMA generator (`--raw-generator`). */
-  rawGenerator?: boolean;
-}
-
-/** Generates G(z) for the given noise [count, latentDim] → values [count, ...dataShape]. */
-export function generate(gan: Gan, noise: Tensor, choice: GeneratorChoice = {}): Float32Array {
-  const output = infer(samplingGenerator(gan, choice.rawGenerator), noise);
-  const values = output.dataSync() as Float32Array;
-  output.dispose();
-  return values;
-}
+export { generate, type GeneratorChoice } from "../../core/training/sampling.js";
 
 /** Writes the picture for `noise`: a PNG grid for images, an SVG plot for toys. Returns the path written. */
 export async function writeSamplePicture(
