@@ -57,6 +57,13 @@ export const WASSERSTEIN_GP_PENALTY_WEIGHT = 10;
  * WGAN-GP's n_critic = 5 (Gulrajani et al. 2017, Algorithm 1). Other losses take the schema's default.
  */
 export const LOSS_DISCRIMINATOR_STEPS: Readonly<Partial<Record<LossName, number>>> = { "wasserstein-gp": 5 };
+/**
+ * Class-conditional GANs for labelled data (src/core/models/conditional.ts): none (the paper's unconditional GAN),
+ * a projection discriminator (Miyato & Koyama 2018), or an auxiliary classifier in D (AC-GAN, Odena et al. 2017).
+ * G takes a learned label embedding beside z in both.
+ */
+export const CONDITIONAL_NAMES = ["none", "projection", "acgan"] as const;
+export type ConditionalName = (typeof CONDITIONAL_NAMES)[number];
 /** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
 export const PRIOR_NAMES = ["uniform", "normal"] as const;
 export type PriorName = (typeof PRIOR_NAMES)[number];
@@ -202,6 +209,16 @@ export const ConfigSchema = z
       0,
       "0 = off (the paper samples G itself); 0.999 samples an average of G's recent weights (Karras et al. 2018)",
     ),
+    conditional: why(
+      z.enum(CONDITIONAL_NAMES),
+      "none",
+      "off keeps the paper's unconditional GAN; labelled data may ask for 'projection' (Miyato & Koyama 2018) or 'acgan'",
+    ),
+    classCount: why(
+      nonNegativeInt,
+      0,
+      "classes of a conditional run: filled in from the data's labels when training starts (0 = not yet known)",
+    ),
     backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
     mlp: MlpConfigSchema.prefault({}),
     dcgan: DcganConfigSchema.prefault({}),
@@ -255,6 +272,9 @@ function checkLossOptions(config: Config): Config {
       `config: ${config.r1Gamma > 0 ? "r1Gamma" : "wasserstein-gp"}'s gradient penalty needs per-sample gradients, ` +
         "which BatchNorm in D mixes across the batch: set dcgan.discriminatorBatchNorm to false",
     );
+  }
+  if (config.conditional !== "none" && config.classCount === 1) {
+    throw new ConfigError("config: classCount: a conditional GAN needs at least 2 classes");
   }
   return config;
 }

@@ -3,6 +3,7 @@
  */
 import type { Config } from "../config.js";
 import { hashSeed } from "../engine/random.js";
+import { conditioningOf } from "./conditional.js";
 import { dcganDiscriminator, dcganGenerator } from "./dcgan.js";
 import { mlpDiscriminator, mlpGenerator } from "./mlp.js";
 import type { Network } from "./network.js";
@@ -15,16 +16,20 @@ export interface Networks {
   discriminator: Network;
 }
 
-/** G: z [batch, latentDim] → x [batch, ...dataShape]; D: x → logit [batch, 1]. Weights derive from the run seed. */
+/**
+ * G: z [batch, latentDim] → x [batch, ...dataShape]; D: x → logit [batch, 1]. Weights derive from the run seed.
+ * A conditional config (conditional.ts) adds G's label embedding and D's projection or auxiliary-classifier head.
+ */
 export function buildNetworks(config: Config, dataShape: number[]): Networks {
   const discriminatorSeed = hashSeed(config.seed, "discriminator");
   const normalizeDiscriminator = config.spectralNorm !== "none";
+  const conditioning = conditioningOf(config);
   return {
     generator: buildGenerator(config, dataShape),
     discriminator:
       config.arch === "dcgan"
-        ? dcganDiscriminator(config.dcgan, dataShape, discriminatorSeed, normalizeDiscriminator)
-        : mlpDiscriminator(config.mlp, dataShape, discriminatorSeed, normalizeDiscriminator),
+        ? dcganDiscriminator(config.dcgan, dataShape, discriminatorSeed, normalizeDiscriminator, conditioning)
+        : mlpDiscriminator(config.mlp, dataShape, discriminatorSeed, normalizeDiscriminator, conditioning),
   };
 }
 
@@ -36,7 +41,9 @@ export function buildGenerator(config: Config, dataShape: number[]): Network {
   const output = resolveOutputActivation(config, dataShape.length === 3);
   const generatorSeed = hashSeed(config.seed, "generator");
   const normalizeGenerator = config.spectralNorm === "both";
+  const conditioning = conditioningOf(config);
+  const { dcgan, mlp, latentDim } = config;
   return config.arch === "dcgan"
-    ? dcganGenerator(config.dcgan, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator)
-    : mlpGenerator(config.mlp, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator);
+    ? dcganGenerator(dcgan, latentDim, dataShape, output, generatorSeed, normalizeGenerator, conditioning)
+    : mlpGenerator(mlp, latentDim, dataShape, output, generatorSeed, normalizeGenerator, conditioning);
 }

@@ -15,12 +15,13 @@ import {
   type Initializer,
   type Layer,
 } from "./layers.js";
+import { discriminatorHead, generatorInputLayers, type Conditioning } from "./conditional.js";
 import { Network } from "./network.js";
 import type { OutputActivation } from "./output.js";
 
 const GLOROT: Initializer = { kind: "glorot-uniform" };
 
-/** z [batch, latentDim] → x [batch, ...dataShape]. */
+/** z [batch, latentDim] (and labels, when conditional) → x [batch, ...dataShape]. */
 export function mlpGenerator(
   config: MlpConfig,
   latentDim: number,
@@ -28,10 +29,12 @@ export function mlpGenerator(
   output: OutputActivation,
   seed: number,
   spectralNorm = false,
+  conditioning: Conditioning | null = null,
 ): Network {
   const store = new ParameterStore("generator", seed, spectralNorm);
-  const layers: Layer[] = [];
-  let width = latentDim;
+  const input = generatorInputLayers(store, latentDim, conditioning);
+  const layers: Layer[] = [...input.layers];
+  let width = input.width;
   config.generatorHidden.forEach((units, index) => {
     layers.push(new Dense(store, `dense${index}`, width, units, GLOROT));
     if (config.generatorBatchNorm) layers.push(new BatchNorm(store, `batchNorm${index}`, [units]));
@@ -45,8 +48,14 @@ export function mlpGenerator(
   return new Network("generator", [latentDim], layers, store);
 }
 
-/** x [batch, ...dataShape] → one logit [batch, 1]. */
-export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: number, spectralNorm = false): Network {
+/** x [batch, ...dataShape] → one logit [batch, 1] (AC-GAN: [batch, 1 + classCount]). */
+export function mlpDiscriminator(
+  config: MlpConfig,
+  dataShape: number[],
+  seed: number,
+  spectralNorm = false,
+  conditioning: Conditioning | null = null,
+): Network {
   const store = new ParameterStore("discriminator", seed, spectralNorm);
   const dataSize = dataShape.reduce((a, b) => a * b, 1);
   const layers: Layer[] = [new Reshape([dataSize]), new Dropout([dataSize], config.discriminatorInputDropout, 0)];
@@ -56,6 +65,6 @@ export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: n
     layers.push(new Dropout([units], config.discriminatorDropout, index + 1));
     width = units;
   });
-  layers.push(new Dense(store, "logit", width, 1, GLOROT));
+  layers.push(discriminatorHead(store, width, GLOROT, conditioning));
   return new Network("discriminator", dataShape, layers, store);
 }
