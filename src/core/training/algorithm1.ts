@@ -83,7 +83,7 @@ function batchTensor(gan: Gan, values: Float32Array): Tensor {
  * own, and y ~ Uniform{0 … K − 1} for G from Rng.derive(seed, …labelStream, "labels/discriminator"). An
  * unconditional run draws exactly what it always did.
  */
-function discriminatorInputs(
+export function discriminatorInputs(
   gan: Gan,
   dataset: Dataset,
   batchIndex: number,
@@ -100,11 +100,14 @@ function discriminatorInputs(
   return { real: batchTensor(gan, batch), labels: { real: labelTensor(labels), fake: labelTensor(fake) } };
 }
 
-/** A conditional run's labels for the G step at `step` (from "labels/generator"); undefined for an unconditional one. */
-function generatorLabels(gan: Gan, step: number): Tensor | undefined {
+/**
+ * A conditional run's labels [m] for a G step, from Rng.derive(seed, …labelStream, "labels/generator"); undefined for
+ * an unconditional run.
+ */
+export function generatorLabels(gan: Gan, labelStream: ReadonlyArray<number | string>): Tensor | undefined {
   const { config } = gan;
   if (config.conditional === "none") return undefined;
-  const rng = Rng.derive(config.seed, step, `${LABELS_PURPOSE}/generator`);
+  const rng = Rng.derive(config.seed, ...labelStream, `${LABELS_PURPOSE}/generator`);
   return labelTensor(sampleClassLabels(config.classCount, config.batchSize, rng));
 }
 
@@ -167,7 +170,7 @@ export async function trainAlgorithm1(
       if (labels) tf.dispose([labels.real, labels.fake]);
     }
     const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, "noise/generator"));
-    const labels = generatorLabels(gan, step);
+    const labels = generatorLabels(gan, [step]);
     const generatorSeeds = seedsFor(seed, step, "generator");
     // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating); or the loss's own
     const generator = generatorStep(gan, noise, generatorSeeds, labels);

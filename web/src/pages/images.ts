@@ -23,7 +23,15 @@ function createStage(stage: HTMLElement): Stage {
     fakeScore: readout("fakeScore", "D(G(z)) on generated"),
   };
   stage.append(
-    element("div", {}, element("p", { class: "note", text: "G(z) for 64 fixed z (inference mode)" }), generated),
+    element(
+      "div",
+      {},
+      element("p", {
+        class: "note",
+        text: "G(z) for 64 fixed z (inference mode); conditional: one row per class 0, 1, …, the same 8 z in each",
+      }),
+      generated,
+    ),
     element("div", {}, element("p", { class: "note", text: "real training images" }), real),
     element("div", { class: "readouts" }, ...Object.values(readouts).map((entry) => entry.row)),
   );
@@ -46,7 +54,7 @@ function createStage(stage: HTMLElement): Stage {
       dirty = false;
       if (realImages) drawImageGrid(real, realImages);
       if (probe) {
-        drawImageGrid(generated, probe);
+        drawImageGrid(generated, probe, probe.columns);
         generated.dataset.probes = String(++probesDrawn);
       }
     },
@@ -83,6 +91,7 @@ startTrainingPage({
         "dataset",
         "imageCount",
         "arch",
+        "conditional",
         "generatorHidden",
         "discriminatorHidden",
         "latentDim",
@@ -134,6 +143,7 @@ startTrainingPage({
     const discriminator = parseLayers(state.discriminatorHidden);
     return {
       arch: state.arch,
+      conditional: state.conditional,
       latentDim: state.latentDim,
       prior: state.prior,
       optimizer: state.optimizer,

@@ -10,12 +10,17 @@
  */
 import type { Config } from "../../../src/core/config.js";
 import { resolveConfig } from "../../../src/core/config.js";
-import { realBatch } from "../../../src/core/data/batches.js";
 import type { Dataset } from "../../../src/core/data/dataset.js";
 import { hashSeed, Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import type { Network } from "../../../src/core/models/network.js";
-import { trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../../../src/core/training/algorithm1.js";
+import {
+  discriminatorInputs,
+  generatorLabels,
+  trainAlgorithm1,
+  type StepRecord,
+  type TrainingEventMap,
+} from "../../../src/core/training/algorithm1.js";
 import { Events } from "../../../src/core/training/events.js";
 import { disposeGan, withParts, type Gan } from "../../../src/core/training/gan.js";
 import { sampleNoise } from "../../../src/core/training/noise.js";
@@ -173,7 +178,7 @@ export class TrainingSession {
 
   /** Lone D steps or G steps (no Algorithm-1 iteration is counted). */
   private async lone(mode: "discriminator" | "generator", count: number): Promise<void> {
-    const { config, dataShape } = this.gan;
+    const { config } = this.gan;
     const seed = hashSeed(config.seed, "lab/lone-steps");
     let lastYield = performance.now();
     for (let index = 0; index < count && !(count > 1 && this.interrupt); index++) {
@@ -185,13 +190,15 @@ export class TrainingSession {
       };
       let scalars: Tensor[];
       if (mode === "discriminator") {
-        const values = realBatch(this.dataset, counter, config.batchSize, seed);
-        const real = tf.tensor(values, [config.batchSize, ...dataShape]);
-        const metrics = discriminatorStep(this.gan, real, noise, seeds);
-        real.dispose();
+        // A conditional run's labels come with the batch (and for G's samples, from their own stream).
+        const { real, labels } = discriminatorInputs(this.gan, this.dataset, counter, seed, ["lab", counter]);
+        const metrics = discriminatorStep(this.gan, real, noise, seeds, labels);
+        tf.dispose([real, ...(labels ? [labels.real, labels.fake] : [])]);
         scalars = [metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm];
       } else {
-        const metrics = generatorStep(this.gan, noise, seeds);
+        const labels = generatorLabels(this.gan, ["lab", counter]);
+        const metrics = generatorStep(this.gan, noise, seeds, labels);
+        labels?.dispose();
         scalars = [metrics.loss, metrics.fakeScore, metrics.gradientNorm];
       }
       noise.dispose();

@@ -15,6 +15,7 @@ import { toyDistribution, type ToyDistribution } from "../../../src/core/data/to
 import { Rng } from "../../../src/core/engine/random.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
 import { presetFor } from "../../../src/core/presets.js";
+import { withDataClassCount } from "../../../src/core/training/conditional.js";
 import { createGan } from "../../../src/core/training/gan.js";
 import { FIXED_NOISE_COUNT } from "../../../src/core/training/noise.js";
 import { fetchImageDataset } from "../data/idxFetch.js";
@@ -96,7 +97,8 @@ async function createSession(setup: SessionSetup): Promise<TrainingSession> {
   } else {
     dataset = toyDataset(distribution!);
   }
-  const gan = createGan(config, dataShape(dataset));
+  // A conditional GAN's classes come from the data's labels (the images' label file; a 2-D toy's components).
+  const gan = createGan(withDataClassCount(config, dataset), dataShape(dataset));
   let prober: Prober;
   if (setup.probe === "one-d") prober = new OneDProber(distribution!, config.prior);
   else if (setup.probe === "two-d") {
