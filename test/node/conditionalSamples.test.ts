@@ -1,7 +1,7 @@
 /**
  * What `tsgan sample` and the training grids ask a conditional G for (src/node/run/samples.ts): one class, or a row
  * per class with the same noise in every row; an unconditional run draws exactly the noise it always drew and
- * refuses a class.
+ * refuses a class. And what `tsgan eval` asks for: every class in turn, scored per class by class coverage.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/core/config.js";
@@ -9,8 +9,11 @@ import { toyDataset } from "../../src/core/data/dataset.js";
 import { toyDistribution } from "../../src/core/data/toys.js";
 import { Rng } from "../../src/core/engine/random.js";
 import { tf } from "../../src/core/engine/tf.js";
+import type { ImageClassifier } from "../../src/core/metrics/types.js";
 import { withDataClassCount } from "../../src/core/training/conditional.js";
+import { createGan, disposeGan } from "../../src/core/training/gan.js";
 import { fixedNoise, sampleNoise } from "../../src/core/training/noise.js";
+import { evaluateGan } from "../../src/node/evaluate.js";
 import { fixedSampleInputs, randomSampleInputs, type SampleInputs } from "../../src/node/run/samples.js";
 
 const ring = toyDataset(toyDistribution("ring-2d"));
@@ -79,5 +82,47 @@ describe("conditional sample inputs", () => {
     const toy = fixedSampleInputs(conditional, ring, 16);
     expect(Array.from(toy.choice.labels!)).toEqual(Array.from({ length: 16 }, (_, i) => i % 8));
     toy.noise.dispose();
+  });
+});
+
+/** A stub classifier that calls every image a 0 (so exactly the samples asked to be 0 are "right"). */
+const ALWAYS_ZERO: ImageClassifier = {
+  dataset: "mnist",
+  classes: 10,
+  featureDim: 2,
+  features: (_images, count) => new Float32Array(count * 2),
+  probabilities: (_images, count) => {
+    const output = new Float32Array(count * 10);
+    for (let image = 0; image < count; image++) output[image * 10] = 1;
+    return output;
+  },
+};
+
+describe("tsgan eval of a conditional image GAN", () => {
+  it("asks for every class in turn and reports the accuracy of the requested class, per class", async () => {
+    await tf.setBackend("cpu");
+    const config = resolveConfig({
+      dataset: "mnist",
+      arch: "mlp",
+      conditional: "projection",
+      classCount: 10,
+      latentDim: 4,
+      mlp: { generatorHidden: [8], discriminatorHidden: [8], maxoutPieces: 2 },
+    });
+    const gan = createGan(config, [28, 28, 1]);
+    try {
+      const metrics = await evaluateGan({
+        gan,
+        names: ["class-coverage"],
+        samples: 100,
+        seed: 1,
+        classifier: ALWAYS_ZERO,
+      });
+      const result = metrics["class-coverage"]!.result;
+      expect(result.perClassAccuracy).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      expect(result.classAccuracy).toBeCloseTo(0.1, 12); // 10 of 100 samples were asked to be a 0
+    } finally {
+      disposeGan(gan);
+    }
   });
 });

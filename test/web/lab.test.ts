@@ -24,6 +24,8 @@ import {
   screenshot,
   SCREENSHOT_DIRECTORY,
   TINY_RUN_NAME,
+  CONDITIONAL_RUN_NAME,
+  writeConditionalRingRun,
   writeTinyRun,
 } from "./browser.js";
 
@@ -48,6 +50,7 @@ beforeAll(async () => {
   await ensureWebBuilt({ log: (line) => console.error(line) }); // once per test run; skipped when web/dist is current
   scratch = mkdtempSync(join(tmpdir(), "tsgan-lab-browser-"));
   const runs = join(scratch, "runs");
+  await writeConditionalRingRun(runs); // before the tiny run, which stays the viewer's default (the newest)
   await writeTinyRun(runs);
   lab = await startLabServer({ webRoot: WEB_DIST_DIRECTORY, runsRoot: runs, datasetFiles: labDatasetFiles(), port: 0 });
   browser = await launchChromium();
@@ -224,6 +227,23 @@ describe("the tsgan lab in Chromium", () => {
     );
     await page.locator("#timeline").fill("4");
     await screenshot(page, "runs");
+    await expectClean(page, errors);
+    await page.close();
+  });
+
+  it("conditional: the Images page trains a projection GAN; the run viewer samples a chosen class", async () => {
+    const training = await openPage(browser, `${lab.url}images.html#imageCount=500&conditional=projection`);
+    await training.page.waitForSelector("#view[data-probes]", { timeout: 60_000 });
+    await playUntil(training.page, 5);
+    await expectClean(training.page, training.errors);
+    await training.page.close();
+
+    const { page, errors } = await openPage(browser, `${lab.url}runs.html#run=${CONDITIONAL_RUN_NAME}`);
+    await page.waitForSelector("#sample-class:visible");
+    expect(await page.locator("#sample-class option").count()).toBe(1 + 8); // every class, then the ring's 8
+    await page.selectOption("#sample-class", "3");
+    await page.waitForFunction(() => document.querySelector("#generated-note")?.textContent?.includes("--class 3"));
+    expect(await page.evaluate(() => location.hash)).toContain("sampleClass=3");
     await expectClean(page, errors);
     await page.close();
   });
