@@ -235,6 +235,18 @@ describe("the tsgan lab in Chromium", () => {
     const training = await openPage(browser, `${lab.url}images.html#imageCount=500&conditional=projection`);
     await training.page.waitForSelector("#view[data-probes]", { timeout: 60_000 });
     await playUntil(training.page, 5);
+    await training.page.click("#play"); // pause, so that only the class selector changes the grid
+    await training.page.waitForTimeout(1500); // the paused session's last probe arrives
+    const rows = await canvasFingerprint(training.page, "#view");
+    const probes = await numberAttribute(training.page, "#view", "probes");
+    await training.page.locator("#control-sampleClass").fill("3");
+    await training.page.locator("#control-sampleClass").dispatchEvent("change");
+    await training.page.waitForFunction(
+      (count) => Number(document.querySelector<HTMLElement>("#view")?.dataset.probes) > count,
+      probes,
+    );
+    expect(await canvasFingerprint(training.page, "#view")).not.toBe(rows); // 64 threes, not a row per class
+    expect(await training.page.evaluate(() => location.hash)).toContain("sampleClass=3");
     await expectClean(training.page, training.errors);
     await training.page.close();
 

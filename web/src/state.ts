@@ -70,7 +70,10 @@ export interface LabState {
   sampleStep: number;
   checkpoint: number;
   sampleSeed: number;
-  /** Run viewer, conditional runs: the class new samples and the latent explorer draw (−1: every class in turn). */
+  /**
+   * Conditional GANs: the class the Images page's grid shows, or the run viewer's new samples and latent explorer
+   * draw (−1: every class, a row each).
+   */
   sampleClass: number;
   /** Latent explorer: position between z_a and z_b. */
   interpolation: number;
@@ -230,7 +233,15 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: "sampleStep", pages: ["runs"], effect: "view", label: "grid step", kind: "integer", min: -1, max: 1e9 },
   { key: "checkpoint", pages: ["runs"], effect: "view", label: "checkpoint", kind: "integer", min: -1, max: 1e9 },
   { key: "sampleSeed", pages: ["runs"], effect: "view", label: "seed", kind: "integer", min: 0, max: 2 ** 31 },
-  { key: "sampleClass", pages: ["runs"], effect: "view", label: "class", kind: "integer", min: -1, max: 255 },
+  {
+    key: "sampleClass",
+    pages: ["images", "runs"],
+    effect: "view",
+    label: "class shown (−1: all)",
+    kind: "integer",
+    min: -1,
+    max: 255,
+  },
   { key: "interpolation", pages: ["runs"], effect: "view", label: "z_a → z_b", kind: "number", min: 0, max: 1 },
 ];
 

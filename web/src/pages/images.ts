@@ -92,6 +92,7 @@ startTrainingPage({
         "imageCount",
         "arch",
         "conditional",
+        "sampleClass",
         "generatorHidden",
         "discriminatorHidden",
         "latentDim",

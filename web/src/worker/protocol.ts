@@ -25,6 +25,8 @@ export interface SessionSetup {
   data: DataSpec;
   backend: BrowserBackend;
   probe: ProbeKind;
+  /** A conditional GAN's class the images probe shows (−1: a row per class). */
+  probeClass: number;
 }
 
 /** Settings that change without resetting the networks (the optimizers keep their moments). */
@@ -39,6 +41,8 @@ export interface LiveSettings {
 export type ToWorker =
   | { type: "setup"; setup: SessionSetup }
   | { type: "settings"; settings: LiveSettings }
+  /** The class a conditional GAN's images probe shows (−1: a row per class); redraws at once. */
+  | { type: "probeClass"; label: number }
   | { type: "play"; mode: StepMode }
   | { type: "pause" }
   | { type: "step"; mode: StepMode };

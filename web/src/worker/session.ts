@@ -45,6 +45,8 @@ export interface SessionListener {
 
 export interface Prober {
   probe(gan: Gan, tick: number, force?: boolean): Probe;
+  /** Which class a conditional GAN's probe shows (−1: every class); probers without classes ignore it. */
+  showClass?(label: number): void;
   dispose?(): void;
 }
 
@@ -124,6 +126,12 @@ export class TrainingSession {
     this.pendingSettings = settings;
     if (this.running) this.interrupt = true;
     else this.applyPendingSettings();
+  }
+
+  /** Shows another class in a conditional GAN's probe, at once. */
+  showClass(label: number): void {
+    this.prober.showClass?.(label);
+    this.listener.probe(this.prober.probe(this.gan, this.tick, true));
   }
 
   /** Sends the current probe now (after setup). */

@@ -103,7 +103,7 @@ async function createSession(setup: SessionSetup): Promise<TrainingSession> {
   if (setup.probe === "one-d") prober = new OneDProber(distribution!, config.prior);
   else if (setup.probe === "two-d") {
     prober = new TwoDProber(distribution!, gan, setup.data.kind === "drawn" ? DRAWN_VIEW_BOUNDS : undefined);
-  } else prober = new ImagesProber(gan);
+  } else prober = new ImagesProber(gan, setup.probeClass);
   post({
     type: "ready",
     info: {
@@ -142,6 +142,9 @@ async function handle(message: ToWorker): Promise<void> {
       session = null;
       session = await createSession(message.setup);
       session.probeNow();
+      return;
+    case "probeClass":
+      session?.showClass(message.label);
       return;
     case "settings":
       session?.updateSettings(message.settings);
