@@ -2,17 +2,17 @@
  * `tsgan sample`: new samples from a run's checkpoint — a PNG grid for images, an SVG plot for toys, or the samples
  * themselves for other tools: `--out x.npy` (images float32 [N, H, W, C] in [0, 1], toys [N, D]), `--out x.csv` (toys).
  * G runs in inference mode with noise from the prior it was trained with; a run with `generatorEma` samples from its
- * EMA generator unless --raw-generator is given.
+ * EMA generator unless --raw-generator is given. A conditional run draws the class --class asks for, or without it
+ * a grid with one row per class.
  */
 import { extname, join } from "node:path";
 import { Command } from "commander";
 import { NODE_BACKEND_NAMES, resolveConfig, type BackendName } from "../core/config.js";
 import { Rng } from "../core/engine/random.js";
 import { disposeGan } from "../core/training/gan.js";
-import { sampleNoise } from "../core/training/noise.js";
 import { openGan } from "../node/run/openGan.js";
 import { RunDirectory, RunError, stepName } from "../node/run/runDirectory.js";
-import { writeSamplePicture } from "../node/run/samples.js";
+import { randomSampleInputs, writeSamplePicture } from "../node/run/samples.js";
 import { sampleArrayFormat, writeSampleArray } from "../node/export/sampleArrays.js";
 import { loadDatasetFor } from "../node/train.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
@@ -31,6 +31,11 @@ export function sampleCommand(): Command {
       "--out <file>",
       "output file: .png for images, .svg for toys, .npy (NumPy) for either, .csv for toys (default: <run>/samples/sample_<step>.png|svg)",
     )
+    .option(
+      "--class <label>",
+      "conditional runs: draw only this class (default: a grid with one row per class)",
+      nonNegativeInteger,
+    )
     .option("--raw-generator", "sample from G itself, not the EMA of its weights (runs with --generator-ema)", false)
     .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
     .action(
@@ -41,6 +46,7 @@ export function sampleCommand(): Command {
         seed?: number;
         out?: string;
         rawGenerator: boolean;
+        class?: number;
         backend: BackendName;
       }) => {
         const run = await RunDirectory.open(options.run);
@@ -57,15 +63,23 @@ export function sampleCommand(): Command {
         const { gan, manifest } = await openGan(run, { checkpoint, backend: options.backend, weightsOnly: true });
         try {
           const seed = options.seed ?? Math.floor(Math.random() * MAX_RANDOM_SEED);
-          const noise = sampleNoise(config, options.count, Rng.derive(seed, "sample"));
+          const { noise, choice } = randomSampleInputs(
+            config,
+            options.count,
+            Rng.derive(seed, "sample"),
+            options.class,
+          );
           const which = gan.generatorEma && !options.rawGenerator ? "EMA generator" : "generator";
-          const title = `${config.dataset}, step ${manifest.step}, seed ${seed}, ${which}`;
-          const choice = { rawGenerator: options.rawGenerator };
-          if (arrayFormat) await writeSampleArray(gan, noise, out, arrayFormat, choice);
-          else await writeSamplePicture(gan, dataset, noise, out, title, choice);
+          const ofClass = options.class === undefined ? "" : ` of class ${options.class}`;
+          const title = `${config.dataset}${ofClass}, step ${manifest.step}, seed ${seed}, ${which}`;
+          const count = noise.shape[0]!;
+          const drawn = { ...choice, rawGenerator: options.rawGenerator };
+          // A conditional run's classes go beside the samples (samples.labels.npy, or a CSV column).
+          if (arrayFormat) await writeSampleArray(gan, noise, out, arrayFormat, drawn);
+          else await writeSamplePicture(gan, dataset, noise, out, title, drawn);
           noise.dispose();
           console.error(
-            `tsgan: wrote ${options.count} samples of the ${which} from step ${manifest.step} (seed ${seed}) to ${out}`,
+            `tsgan: wrote ${count} samples${ofClass} of the ${which} from step ${manifest.step} (seed ${seed}) to ${out}`,
           );
         } finally {
           disposeGan(gan);

@@ -56,6 +56,7 @@ const FLAGS: Array<{
   { flag: "--spectral-norm", key: "spectralNorm", argument: "<networks>" },
   { flag: "--generator-ema", key: "generatorEma", argument: "<beta>", parse: finiteNumber },
   { flag: "--generator-ema-warmup", key: "generatorEmaWarmup", argument: "<on|off>", parse: onOff },
+  { flag: "--conditional", key: "conditional", argument: "<kind>" },
   { flag: "--eval-every", key: "evalEvery", argument: "<n>", parse: anyInteger },
   { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: commaList },
   { flag: "--backend", key: "backend", argument: "<name>", choices: NODE_BACKEND_NAMES },

@@ -74,6 +74,13 @@ export const WASSERSTEIN_GP_PENALTY_WEIGHT = 10;
  * WGAN-GP's n_critic = 5 (Gulrajani et al. 2017, Algorithm 1). Other losses take the schema's default.
  */
 export const LOSS_DISCRIMINATOR_STEPS: Readonly<Partial<Record<LossName, number>>> = { "wasserstein-gp": 5 };
+/**
+ * Class-conditional GANs for labelled data (src/core/models/conditional.ts): none (the paper's unconditional GAN),
+ * a projection discriminator (Miyato & Koyama 2018), or an auxiliary classifier in D (AC-GAN, Odena et al. 2017).
+ * G takes a learned label embedding beside z in both.
+ */
+export const CONDITIONAL_NAMES = ["none", "projection", "acgan"] as const;
+export type ConditionalName = (typeof CONDITIONAL_NAMES)[number];
 /** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
 export const PRIOR_NAMES = ["uniform", "normal"] as const;
 /** The prior p_z: uniform on [−1, 1] (the paper's) or the standard normal. */
@@ -293,6 +300,16 @@ export const ConfigSchema = z
       false,
       "off keeps β fixed; on uses min(β, (1 + t)/(10 + t)) at G step t (TensorFlow's ExponentialMovingAverage), so G's initial weights fade fast in short runs",
     ),
+    conditional: why(
+      z.enum(CONDITIONAL_NAMES),
+      "none",
+      "off keeps the paper's unconditional GAN; labelled data may ask for 'projection' (Miyato & Koyama 2018) or 'acgan'",
+    ),
+    classCount: why(
+      nonNegativeInt,
+      0,
+      "classes of a conditional run: filled in from the data's labels when training starts (0 = not yet known)",
+    ),
     backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
     mlp: MlpConfigSchema.prefault({}),
     dcgan: DcganConfigSchema.prefault({}),
@@ -349,7 +366,24 @@ function checkLossOptions(config: Config): Config {
         "which BatchNorm in D mixes across the batch: set dcgan.discriminatorBatchNorm to false",
     );
   }
-  return checkPaperOptions(config);
+  return checkPaperOptions(checkConditionalOptions(config));
+}
+
+/** Refuses a conditional GAN where its labels have no meaning yet: one class, packs, the paper's simultaneous step. */
+function checkConditionalOptions(config: Config): Config {
+  if (config.conditional === "none") return config;
+  if (config.classCount === 1) throw new ConfigError("config: classCount: a conditional GAN needs at least 2 classes");
+  if (config.pack > 1) {
+    throw new ConfigError(
+      "config: pack: a conditional D judges one (x, y) pair at a time; packs of samples with their labels are not defined",
+    );
+  }
+  if (config.simultaneousUpdates) {
+    throw new ConfigError(
+      "config: simultaneousUpdates: the paper's simultaneous step is unconditional; set it to false",
+    );
+  }
+  return config;
 }
 
 /** Refuses the paper-reproduction options (schedules, initial bias, data subset) where they cannot mean anything. */

@@ -37,6 +37,7 @@ import { PARZEN_SAMPLES } from "../core/metrics/parzen.js";
 import { STACKED_MODES_SAMPLES } from "../core/metrics/stackedModes.js";
 import type { ImageClassifier } from "../core/metrics/types.js";
 import { infer } from "../core/models/network.js";
+import { cyclingLabels } from "../core/training/conditional.js";
 import { disposeGan, type Gan } from "../core/training/gan.js";
 import { sampleNoise } from "../core/training/noise.js";
 import { classifierDatasetFor, hasImageSplits, imageEvaluation } from "./evaluateImages.js";
@@ -206,8 +207,8 @@ export async function evaluateGan(options: EvaluateGanOptions): Promise<Evaluati
   const computed: Partial<Record<MetricName, MetricEntry>> = {};
   const rawGenerator = options.rawGenerator ?? false;
   const generator = gan.generatorEma && !rawGenerator ? "ema" : "raw";
-  const generated = await generateSamples(gan, samples, seed, rawGenerator, progress);
-  const evaluation = metricContext(gan, generated, seed, options.classifier, progress);
+  const { generated, labels } = await generateSamples(gan, samples, seed, rawGenerator, progress);
+  const evaluation = metricContext(gan, generated, labels, seed, options.classifier, progress);
   try {
     for (const [index, name] of names.entries()) {
       const started = performance.now();
@@ -230,21 +231,26 @@ export async function evaluateGan(options: EvaluateGanOptions): Promise<Evaluati
 function metricContext(
   gan: Gan,
   generated: Float32Array,
+  requestedClasses: Int32Array | undefined,
   seed: number,
   classifier: ImageClassifier | undefined,
   onProgress: (progress: EvaluationProgress) => void,
 ): { context: MetricContext; sharedSeconds(): number; dispose(): void } {
   const dataset = gan.config.dataset;
   if (!isToyDistributionName(dataset)) {
-    const images = imageEvaluation({ config: gan.config, dataShape: gan.dataShape, generated, classifier, onProgress });
+    const { config, dataShape } = gan;
+    const images = imageEvaluation({ config, dataShape, generated, requestedClasses, classifier, onProgress });
     return { context: { dataset, images: images.data, onProgress }, ...images };
   }
   const distribution = toyDistribution(dataset);
   const count = generated.length / distribution.dimension;
   let real: Float32Array | undefined;
   // V(D, G) of the trained D needs D(x) = σ(output): only the cross-entropy losses' D outputs a logit of it, and
-  // only an unpacked D (pack 1) judges one point at a time (PacGAN's D is a function of packs).
-  const probabilityD = (CROSS_ENTROPY_LOSSES as readonly string[]).includes(gan.config.loss) && gan.config.pack === 1;
+  // only an unpacked (pack 1), unconditional D judges one point x alone (PacGAN's D is a function of packs, a
+  // conditional one judges (x, y) pairs).
+  const { loss, pack, conditional } = gan.config;
+  const probabilityD =
+    (CROSS_ENTROPY_LOSSES as readonly string[]).includes(loss) && pack === 1 && conditional === "none";
   const toy = {
     distribution,
     generated,
@@ -270,25 +276,31 @@ export function chooseMetrics(requested: readonly string[] | undefined, context:
   return names;
 }
 
-/** N samples G(z), z from the training prior, G (or its EMA) in inference mode, in chunks: [count, ...dataShape]. */
+/**
+ * N samples G(z), z from the training prior, G (or its EMA) in inference mode, in chunks: [count, ...dataShape].
+ * A conditional G is asked for every class in turn (labels [count]: 0, 1, …, K − 1, 0, …), so classes are balanced.
+ */
 async function generateSamples(
   gan: Gan,
   count: number,
   seed: number,
   rawGenerator: boolean,
   progress: (progress: EvaluationProgress) => void,
-): Promise<Float32Array> {
+): Promise<{ generated: Float32Array; labels: Int32Array | undefined }> {
   const size = gan.dataShape.reduce((a, b) => a * b, 1);
   const samples = new Float32Array(count * size);
+  const { conditional, classCount } = gan.config;
+  const labels = conditional === "none" ? undefined : cyclingLabels(classCount, count);
   for (let start = 0, chunk = 0; start < count; start += GENERATION_CHUNK, chunk++) {
     const rows = Math.min(GENERATION_CHUNK, count - start);
     const noise = sampleNoise(gan.config, rows, Rng.derive(seed, "eval/noise", chunk));
-    samples.set(generate(gan, noise, { rawGenerator }), start * size);
+    const choice = labels ? { rawGenerator, labels: labels.slice(start, start + rows) } : { rawGenerator };
+    samples.set(generate(gan, noise, choice), start * size);
     noise.dispose();
     progress({ phase: "generating samples", done: start + rows, total: count });
     await yieldToEventLoop();
   }
-  return samples;
+  return { generated: samples, labels };
 }
 
 /** D's logits for points [count, dimension], D in inference mode, in chunks. */

@@ -43,6 +43,8 @@ export interface ImageEvaluationInput {
   dataShape: number[];
   /** Generated images [count, ...dataShape] in the generator's output range. */
   generated: Float32Array;
+  /** For a conditional generator: the class asked for each generated image, [count]. */
+  requestedClasses?: Int32Array | undefined;
   /** Used instead of our committed classifier when given. */
   classifier?: ImageClassifier | undefined;
   onProgress: (progress: EvaluationProgress) => void;
@@ -116,6 +118,7 @@ export function imageEvaluation(input: ImageEvaluationInput): ImageEvaluation {
   return {
     data: {
       generated,
+      ...(input.requestedClasses ? { requestedClasses: input.requestedClasses } : {}),
       split,
       classifier: () => timed(classifierOnce),
       classified(set) {

@@ -16,18 +16,18 @@ import {
 } from "../core/training/algorithm1.js";
 import { encodeCheckpoint } from "../core/training/checkpoint.js";
 import { Events } from "../core/training/events.js";
+import { withDataClassCount } from "../core/training/conditional.js";
 import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
 import { CollapseMonitor } from "../core/training/collapse.js";
 import { ganLoss } from "../core/losses/index.js";
 import { SaturationWatchdog } from "../core/training/watchdog.js";
-import { FIXED_NOISE_COUNT, fixedNoise } from "../core/training/noise.js";
 import { loadDataset } from "./datasets.js";
 import { assertFitsInMemory } from "./memory.js";
 import { selectBackend } from "./engine/select.js";
 import { RunLock } from "./run/lock.js";
 import { openGan } from "./run/openGan.js";
 import { RunDirectory, RunError, stepName, type RunStatus } from "./run/runDirectory.js";
-import { writeSamplePicture } from "./run/samples.js";
+import { fixedSampleInputs, writeSamplePicture } from "./run/samples.js";
 import { evaluateDuringTraining, trainingMetrics } from "./trainingEval.js";
 import { asWriteError, FileWriteError, writeFileAtomic } from "./visual/files.js";
 import { lossCurvesSvg } from "./visual/plots.js";
@@ -100,10 +100,11 @@ export function loadDatasetFor(config: Config, split: "train" | "test" = "train"
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const log = options.log ?? ((line: string) => console.error(line));
   const existing = options.resume ? await RunDirectory.open(options.out) : undefined;
-  const config = existing ? await resumedConfig(existing, options.overrides ?? {}) : options.config;
-  if (!config) throw new ConfigError("config: missing");
+  const requested = existing ? await resumedConfig(existing, options.overrides ?? {}) : options.config;
+  if (!requested) throw new ConfigError("config: missing");
   // Everything that can reject the config (dataset, backend, model shapes) runs before a new run directory exists.
-  const dataset = loadDatasetFor(config);
+  const dataset = loadDatasetFor(requested);
+  const config = withDataClassCount(requested, dataset); // a conditional run's classes come from its data's labels
   assertFitsInMemory(config, dataShape(dataset));
   if (existing) return resumeRun(existing, config, dataset, options, log);
   const backend = await selectBackend(config.backend, log);
@@ -179,8 +180,8 @@ async function trainInto(
 ): Promise<TrainRunResult> {
   const { config } = gan;
   const events = new Events<TrainingEventMap>();
-  // Toy plots need enough generated points to show the distribution; image grids show 8×8.
-  const noise = fixedNoise(config, dataset.kind === "toy" ? TOY_PLOT_SAMPLES : FIXED_NOISE_COUNT);
+  // Toy plots need enough generated points to show the distribution; image grids show 8×8 (conditional: a row a class).
+  const { noise, choice } = fixedSampleInputs(config, dataset, TOY_PLOT_SAMPLES);
   const status = (state: RunStatus["state"], extra: Partial<RunStatus> = {}) =>
     run.writeStatus({ state, step: gan.step, steps: config.steps, backend, ...extra });
   let lastCheckpoint = resumedFrom;
@@ -212,7 +213,7 @@ async function trainInto(
   events.on("samples", async ({ step }) => {
     const name = stepName(step);
     const path = dataset.kind === "images" ? join(run.samplesDir, `${name}.png`) : join(run.samplesDir, `${name}.svg`);
-    await writeSamplePicture(gan, dataset, noise, path, `${config.dataset}, step ${step}`);
+    await writeSamplePicture(gan, dataset, noise, path, `${config.dataset}, step ${step}`, choice);
   });
   events.on("checkpoint", async ({ step }) => {
     const { manifest, data } = encodeCheckpoint(gan);

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   ARCHITECTURE_NAMES,
   BROWSER_BACKEND_NAMES,
+  CONDITIONAL_NAMES,
   ConfigSchema,
   DATASET_SPECS,
   GENERATOR_OUTPUT_NAMES,
@@ -36,6 +37,7 @@ const CHOICE_FLAGS: ReadonlyArray<{ key: keyof Config; flag: string; values: rea
   { key: "generatorOutput", flag: "--generator-output", values: GENERATOR_OUTPUT_NAMES },
   { key: "backend", flag: "--backend", values: NODE_BACKEND_NAMES },
   { key: "spectralNorm", flag: "--spectral-norm", values: SPECTRAL_NORM_NAMES },
+  { key: "conditional", flag: "--conditional", values: CONDITIONAL_NAMES },
 ];
 
 /** The error commander prints for `tsgan train <args>`, without running anything. */

@@ -129,6 +129,29 @@ export const TINY_RUN_STEPS = 60;
 /** Name of the run the run-viewer test opens. */
 export const TINY_RUN_NAME = "tiny-digits";
 
+/** Name of the conditional run (labelled ring) the run viewer's class selector is tested on. */
+export const CONDITIONAL_RUN_NAME = "ring-conditional";
+
+/** A few iterations of a conditional (projection) GAN on the labelled ring, with one checkpoint: seconds. */
+export async function writeConditionalRingRun(runsDirectory: string): Promise<string> {
+  mkdirSync(runsDirectory, { recursive: true });
+  const config = resolveConfig({
+    dataset: "ring-2d",
+    arch: "mlp",
+    conditional: "projection",
+    steps: 10,
+    batchSize: 32,
+    latentDim: 2,
+    sampleEvery: 0,
+    checkpointEvery: 10,
+    backend: "cpu",
+    mlp: { generatorHidden: [16], discriminatorHidden: [16], maxoutPieces: 2 },
+  });
+  const out = join(runsDirectory, CONDITIONAL_RUN_NAME);
+  await trainRun({ config, out, log: () => {} });
+  return out;
+}
+
 /**
  * Writes a tiny run with the CLI's own trainRun into `runsDirectory`: an MLP GAN on 256 MNIST digits, 60 iterations,
  * a grid every 15 and a checkpoint every 30 — seconds on the cpu backend, and enough (with fast learning rates and a

@@ -24,6 +24,8 @@ import {
   screenshot,
   SCREENSHOT_DIRECTORY,
   TINY_RUN_NAME,
+  CONDITIONAL_RUN_NAME,
+  writeConditionalRingRun,
   writeTinyRun,
 } from "./browser.js";
 
@@ -48,6 +50,7 @@ beforeAll(async () => {
   await ensureWebBuilt({ log: (line) => console.error(line) }); // once per test run; skipped when web/dist is current
   scratch = mkdtempSync(join(tmpdir(), "tsgan-lab-browser-"));
   const runs = join(scratch, "runs");
+  await writeConditionalRingRun(runs); // before the tiny run, which stays the viewer's default (the newest)
   await writeTinyRun(runs);
   lab = await startLabServer({ webRoot: WEB_DIST_DIRECTORY, runsRoot: runs, datasetFiles: labDatasetFiles(), port: 0 });
   browser = await launchChromium();
@@ -224,6 +227,35 @@ describe("the tsgan lab in Chromium", () => {
     );
     await page.locator("#timeline").fill("4");
     await screenshot(page, "runs");
+    await expectClean(page, errors);
+    await page.close();
+  });
+
+  it("conditional: the Images page trains a projection GAN; the run viewer samples a chosen class", async () => {
+    const training = await openPage(browser, `${lab.url}images.html#imageCount=500&conditional=projection`);
+    await training.page.waitForSelector("#view[data-probes]", { timeout: 60_000 });
+    await playUntil(training.page, 5);
+    await training.page.click("#play"); // pause, so that only the class selector changes the grid
+    await training.page.waitForTimeout(1500); // the paused session's last probe arrives
+    const rows = await canvasFingerprint(training.page, "#view");
+    const probes = await numberAttribute(training.page, "#view", "probes");
+    await training.page.locator("#control-sampleClass").fill("3");
+    await training.page.locator("#control-sampleClass").dispatchEvent("change");
+    await training.page.waitForFunction(
+      (count) => Number(document.querySelector<HTMLElement>("#view")?.dataset.probes) > count,
+      probes,
+    );
+    expect(await canvasFingerprint(training.page, "#view")).not.toBe(rows); // 64 threes, not a row per class
+    expect(await training.page.evaluate(() => location.hash)).toContain("sampleClass=3");
+    await expectClean(training.page, training.errors);
+    await training.page.close();
+
+    const { page, errors } = await openPage(browser, `${lab.url}runs.html#run=${CONDITIONAL_RUN_NAME}`);
+    await page.waitForSelector("#sample-class:visible");
+    expect(await page.locator("#sample-class option").count()).toBe(1 + 8); // every class, then the ring's 8
+    await page.selectOption("#sample-class", "3");
+    await page.waitForFunction(() => document.querySelector("#generated-note")?.textContent?.includes("--class 3"));
+    expect(await page.evaluate(() => location.hash)).toContain("sampleClass=3");
     await expectClean(page, errors);
     await page.close();
   });

@@ -11,6 +11,7 @@
 import {
   ARCHITECTURE_NAMES,
   BROWSER_BACKEND_NAMES,
+  CONDITIONAL_NAMES,
   IMAGE_DATASET_NAMES,
   LOSS_NAMES,
   OPTIMIZER_NAMES,
@@ -19,6 +20,7 @@ import {
   TOY_DATASET_NAMES,
   type ArchitectureName,
   type BrowserBackendName,
+  type ConditionalName,
   type LossName,
   type OptimizerName,
   type PriorName,
@@ -37,6 +39,8 @@ export interface LabState {
   drawn: string;
   /** Network family (images). */
   arch: ArchitectureName;
+  /** Class-conditional G and D (images): none, a projection D, or AC-GAN's auxiliary classifier. */
+  conditional: ConditionalName;
   /** G's hidden layer widths, comma-separated. */
   generatorHidden: string;
   /** D's hidden layer widths (maxout units), comma-separated. */
@@ -78,6 +82,11 @@ export interface LabState {
   sampleStep: number;
   checkpoint: number;
   sampleSeed: number;
+  /**
+   * Conditional GANs: the class the Images page's grid shows, or the run viewer's new samples and latent explorer
+   * draw (−1: every class, a row each).
+   */
+  sampleClass: number;
   /** Latent explorer: position between z_a and z_b. */
   interpolation: number;
 }
@@ -130,6 +139,14 @@ export const FIELDS: readonly FieldSpec[] = [
     label: "networks",
     kind: "enum",
     options: ARCHITECTURE_NAMES,
+  },
+  {
+    key: "conditional",
+    pages: ["images"],
+    effect: "rebuild",
+    label: "conditional",
+    kind: "enum",
+    options: CONDITIONAL_NAMES,
   },
   {
     key: "generatorHidden",
@@ -249,6 +266,15 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: "sampleStep", pages: ["runs"], effect: "view", label: "grid step", kind: "integer", min: -1, max: 1e9 },
   { key: "checkpoint", pages: ["runs"], effect: "view", label: "checkpoint", kind: "integer", min: -1, max: 1e9 },
   { key: "sampleSeed", pages: ["runs"], effect: "view", label: "seed", kind: "integer", min: 0, max: 2 ** 31 },
+  {
+    key: "sampleClass",
+    pages: ["images", "runs"],
+    effect: "view",
+    label: "class shown (−1: all)",
+    kind: "integer",
+    min: -1,
+    max: 255,
+  },
   { key: "interpolation", pages: ["runs"], effect: "view", label: "z_a → z_b", kind: "number", min: 0, max: 1 },
 ];
 
@@ -257,6 +283,7 @@ const BASE_DEFAULTS: LabState = {
   dataset: "gaussian-1d",
   drawn: "",
   arch: "mlp",
+  conditional: "none",
   generatorHidden: "32,32",
   discriminatorHidden: "32,32",
   latentDim: 1,
@@ -286,6 +313,7 @@ const BASE_DEFAULTS: LabState = {
   sampleStep: -1,
   checkpoint: -1,
   sampleSeed: 1,
+  sampleClass: -1,
   interpolation: 0.5,
 };
 

@@ -106,6 +106,33 @@ export function realBatch(dataset: Dataset, batchIndex: number, batchSize: numbe
   return batch;
 }
 
+/**
+ * `realBatch` with its class labels [batchSize] (int32): the images' own labels, or each toy sample's mixture
+ * component. The batch is exactly `realBatch`'s. Throws for an image dataset without labels.
+ */
+export function labelledRealBatch(
+  dataset: Dataset,
+  batchIndex: number,
+  batchSize: number,
+  seed: number,
+): { batch: Float32Array; labels: Int32Array } {
+  checkBatchArguments(batchIndex, batchSize);
+  if (dataset.kind === "toy") {
+    const { samples, labels } = dataset.distribution.sampleLabelled(
+      batchSize,
+      Rng.derive(seed, batchIndex, TOY_PURPOSE),
+    );
+    return { batch: samples, labels };
+  }
+  const { labels } = dataset;
+  if (!labels) throw new RangeError(`dataset ${dataset.name} has no labels`);
+  const indices = batchExampleIndices(dataset, batchIndex, batchSize, seed);
+  return {
+    batch: realBatch(dataset, batchIndex, batchSize, seed),
+    labels: Int32Array.from(indices, (i) => labels[i]!),
+  };
+}
+
 /** Number of whole batches in one epoch of an image dataset (the last, partial one straddles into the next epoch). */
 export function batchesPerEpoch(dataset: ImageDataset, batchSize: number): number {
   return Math.floor(dataset.count / batchSize);

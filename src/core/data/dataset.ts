@@ -80,6 +80,23 @@ export function exampleSize(dataset: Dataset): number {
 }
 
 /**
+ * The number of classes a conditional GAN can learn on this dataset, or undefined when it has no labels: for images
+ * with labels, the largest label + 1; for a 2-D toy with several modes, its mixture components (the labels
+ * `ToyDistribution.sampleLabelled` gives). 1-D toys are left out: their plots draw D(x), which a conditional D
+ * cannot give without a class.
+ */
+export function datasetClassCount(dataset: Dataset): number | undefined {
+  if (dataset.kind === "toy") {
+    const { distribution } = dataset;
+    return distribution.dimension === 2 && distribution.modeCount > 1 ? distribution.modeCount : undefined;
+  }
+  if (!dataset.labels || dataset.labels.length === 0) return undefined;
+  let largest = 0;
+  for (const label of dataset.labels) largest = Math.max(largest, label);
+  return largest + 1;
+}
+
+/**
  * Builds an image dataset from parsed IDX arrays.
  *
  * `images`: [count, height, width] (one channel) or [count, height, width, channels] with channels 1, 3 or 4; ubyte

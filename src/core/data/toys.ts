@@ -23,6 +23,11 @@ export interface ToyDistribution {
   readonly dimension: 1 | 2;
   /** `count` independent samples, row-major: [count, dimension]. Draws only from `rng`: equal rngs, equal samples. */
   sample(count: number, rng: Rng): Float32Array;
+  /**
+   * The same draws as `sample` (equal rngs, equal samples) with each sample's mixture component: its class label
+   * [count], 0 … modeCount − 1 (a conditional GAN's labels on a toy: src/core/models/conditional.ts).
+   */
+  sampleLabelled(count: number, rng: Rng): { samples: Float32Array; labels: Int32Array };
   /** The exact density p(point) (normalised: integrates to 1 over the whole space). `point` has `dimension` entries. */
   density(point: ArrayLike<number>): number;
   /**
@@ -98,6 +103,22 @@ export function gaussianMixture(spec: GaussianMixtureSpec): ToyDistribution {
     });
   }
 
+  /** `count` samples and the component each came from (ToyDistribution.sampleLabelled). */
+  function sampleLabelled(count: number, rng: Rng): { samples: Float32Array; labels: Int32Array } {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`${name}.sample: count ${count} is not a count`);
+    const samples = new Float32Array(count * dimension); // [count, dimension]
+    const labels = new Int32Array(count); // [count]: the component each sample came from
+    for (let row = 0; row < count; row++) {
+      const component = rng.int(modeCount);
+      const centre = centres[component]!;
+      labels[row] = component;
+      for (let axis = 0; axis < dimension; axis++) {
+        samples[row * dimension + axis] = centre[axis]! + std * rng.normal();
+      }
+    }
+    return { samples, labels };
+  }
+
   const low: number[] = [];
   const high: number[] = [];
   for (let axis = 0; axis < dimension; axis++) {
@@ -116,16 +137,10 @@ export function gaussianMixture(spec: GaussianMixtureSpec): ToyDistribution {
     bounds: { low, high },
 
     sample(count: number, rng: Rng): Float32Array {
-      if (!Number.isInteger(count) || count < 0) throw new RangeError(`${name}.sample: count ${count} is not a count`);
-      const samples = new Float32Array(count * dimension); // [count, dimension]
-      for (let row = 0; row < count; row++) {
-        const centre = centres[rng.int(modeCount)]!;
-        for (let axis = 0; axis < dimension; axis++) {
-          samples[row * dimension + axis] = centre[axis]! + std * rng.normal();
-        }
-      }
-      return samples;
+      return sampleLabelled(count, rng).samples;
     },
+
+    sampleLabelled,
 
     density(point: ArrayLike<number>): number {
       const distances = squaredDistances(point);

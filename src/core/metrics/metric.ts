@@ -52,6 +52,8 @@ export interface ToyData {
 export interface ImageData {
   /** Generated images [count, size], pixels in [0, 1]. */
   generated: Matrix;
+  /** For a conditional generator: the class each generated image was asked to be, [count]; absent otherwise. */
+  requestedClasses?: Int32Array;
   /** An official split [rows, size], pixels in [0, 1] (loaded once, on first use). */
   split(name: "train" | "test"): Matrix;
   /**

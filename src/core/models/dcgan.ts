@@ -21,6 +21,7 @@ import {
   type Initializer,
   type Layer,
 } from "./layers.js";
+import { discriminatorHead, generatorInputLayers, type Conditioning } from "./conditional.js";
 import { Network } from "./network.js";
 import type { OutputActivation } from "./output.js";
 
@@ -47,7 +48,7 @@ export function dcganStartSize(config: DcganConfig, dataShape: number[]): [numbe
   return [height / factor, width / factor];
 }
 
-/** z [batch, latentDim] → images [batch, height, width, channels]. */
+/** z [batch, latentDim] (and labels, when conditional) → images [batch, height, width, channels]. */
 export function dcganGenerator(
   config: DcganConfig,
   latentDim: number,
@@ -55,12 +56,15 @@ export function dcganGenerator(
   output: OutputActivation,
   seed: number,
   spectralNorm = false,
+  conditioning: Conditioning | null = null,
 ): Network {
   const [startHeight, startWidth] = dcganStartSize(config, dataShape);
   const store = new ParameterStore("generator", seed, spectralNorm);
   const denseUnits = startHeight * startWidth * config.generatorDepth;
+  const input = generatorInputLayers(store, latentDim, conditioning);
   const layers: Layer[] = [
-    new Dense(store, "dense", latentDim, denseUnits, DCGAN_INIT),
+    ...input.layers,
+    new Dense(store, "dense", input.width, denseUnits, DCGAN_INIT),
     new BatchNorm(store, "batchNorm0", [denseUnits]),
     new Activation([denseUnits], ACTIVATIONS.relu),
     new Dropout([denseUnits], config.generatorDropout, 0),
@@ -90,12 +94,13 @@ export function dcganGenerator(
   return new Network("generator", [latentDim], layers, store);
 }
 
-/** images [batch, height, width, channels] → one logit [batch, 1]. */
+/** images [batch, height, width, channels] → one logit [batch, 1] (AC-GAN: [batch, 1 + classCount]). */
 export function dcganDiscriminator(
   config: DcganConfig,
   dataShape: number[],
   seed: number,
   spectralNorm = false,
+  conditioning: Conditioning | null = null,
 ): Network {
   dcganStartSize(config, dataShape);
   const store = new ParameterStore("discriminator", seed, spectralNorm);
@@ -109,6 +114,6 @@ export function dcganDiscriminator(
     layers.push(new Activation(shape, leakyRelu(config.leak)), new Dropout(shape, config.discriminatorDropout, index));
   });
   const flat = shape.reduce((a, b) => a * b, 1);
-  layers.push(new Reshape([flat]), new Dense(store, "logit", flat, 1, DCGAN_INIT));
+  layers.push(new Reshape([flat]), discriminatorHead(store, flat, DCGAN_INIT, conditioning));
   return new Network("discriminator", dataShape, layers, store);
 }

@@ -3,6 +3,7 @@
  */
 import type { Config } from "../config.js";
 import { hashSeed } from "../engine/random.js";
+import { conditioningOf } from "./conditional.js";
 import type { NetworkInitialization } from "./initialization.js";
 import { dcganDiscriminator, dcganGenerator } from "./dcgan.js";
 import { mlpDiscriminator, mlpGenerator } from "./mlp.js";
@@ -21,7 +22,8 @@ export interface Networks {
 /**
  * G: z [batch, latentDim] → x [batch, ...dataShape]; D: packs of `config.pack` samples [batch, ...packedShape] →
  * logit [batch, 1] (packing.ts; pack 1: D judges x itself). Weights derive from the run seed; `initialization`
- * carries what the config's data-dependent initial values need (initialization.ts).
+ * carries what the config's data-dependent initial values need (initialization.ts). A conditional config
+ * (conditional.ts) adds G's label embedding and D's projection or auxiliary-classifier head.
  */
 export function buildNetworks(
   config: Config,
@@ -31,12 +33,13 @@ export function buildNetworks(
   const discriminatorSeed = hashSeed(config.seed, "discriminator");
   const normalizeDiscriminator = config.spectralNorm !== "none";
   const discriminatorShape = packedShape(dataShape, config.pack);
+  const conditioning = conditioningOf(config);
   return {
     generator: buildGenerator(config, dataShape, initialization),
     discriminator:
       config.arch === "dcgan"
-        ? dcganDiscriminator(config.dcgan, discriminatorShape, discriminatorSeed, normalizeDiscriminator)
-        : mlpDiscriminator(config.mlp, discriminatorShape, discriminatorSeed, normalizeDiscriminator),
+        ? dcganDiscriminator(config.dcgan, discriminatorShape, discriminatorSeed, normalizeDiscriminator, conditioning)
+        : mlpDiscriminator(config.mlp, discriminatorShape, discriminatorSeed, normalizeDiscriminator, conditioning),
   };
 }
 
@@ -52,7 +55,9 @@ export function buildGenerator(
   const output = resolveOutputActivation(config, dataShape.length === 3);
   const generatorSeed = hashSeed(config.seed, "generator");
   const normalizeGenerator = config.spectralNorm === "both";
+  const conditioning = conditioningOf(config);
+  const { dcgan, mlp, latentDim } = config;
   return config.arch === "dcgan"
-    ? dcganGenerator(config.dcgan, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator)
-    : mlpGenerator(config.mlp, config.latentDim, dataShape, output, generatorSeed, normalizeGenerator, initialization);
+    ? dcganGenerator(dcgan, latentDim, dataShape, output, generatorSeed, normalizeGenerator, conditioning)
+    : mlpGenerator(mlp, latentDim, dataShape, output, generatorSeed, normalizeGenerator, conditioning, initialization);
 }

@@ -20,6 +20,8 @@ export interface ApplyOptions {
   updateStatistics?: boolean;
   /** Seed for dropout masks; required when training with dropout (derive it from seed, step and purpose). */
   seed?: number;
+  /** Class labels, int32 [batch], for a conditional network's label layers (conditional.ts); others ignore them. */
+  labels?: Tensor;
 }
 
 /** A variable a store was asked for: its name, shape and whether an optimizer trains it. */
@@ -119,7 +121,8 @@ export interface Layer {
 export type Initializer =
   { kind: "glorot-uniform" } | { kind: "normal"; std: number } | { kind: "uniform"; range: number };
 
-function initialValues(
+/** Initial values of a weight of `shape` drawn from `init` (its own stream: store.rng(name)). */
+export function initialValues(
   store: ParameterStore,
   name: string,
   shape: number[],

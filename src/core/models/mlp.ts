@@ -15,6 +15,7 @@ import {
   type Initializer,
   type Layer,
 } from "./layers.js";
+import { discriminatorHead, generatorInputLayers, type Conditioning } from "./conditional.js";
 import { generatorOutputBias, type NetworkInitialization } from "./initialization.js";
 import { Network } from "./network.js";
 import type { OutputActivation } from "./output.js";
@@ -26,7 +27,7 @@ function weightInitializer(range: number): Initializer {
   return range > 0 ? { kind: "uniform", range } : GLOROT;
 }
 
-/** z [batch, latentDim] → x [batch, ...dataShape]. */
+/** z [batch, latentDim] (and labels, when conditional) → x [batch, ...dataShape]. */
 export function mlpGenerator(
   config: MlpConfig,
   latentDim: number,
@@ -34,12 +35,14 @@ export function mlpGenerator(
   output: OutputActivation,
   seed: number,
   spectralNorm = false,
+  conditioning: Conditioning | null = null,
   initialization: NetworkInitialization = {},
 ): Network {
   const store = new ParameterStore("generator", seed, spectralNorm);
   const init = weightInitializer(config.generatorWeightRange);
-  const layers: Layer[] = [];
-  let width = latentDim;
+  const input = generatorInputLayers(store, latentDim, conditioning);
+  const layers: Layer[] = [...input.layers];
+  let width = input.width;
   config.generatorHidden.forEach((units, index) => {
     layers.push(new Dense(store, `dense${index}`, width, units, init));
     if (config.generatorBatchNorm) layers.push(new BatchNorm(store, `batchNorm${index}`, [units]));
@@ -54,8 +57,14 @@ export function mlpGenerator(
   return new Network("generator", [latentDim], layers, store);
 }
 
-/** x [batch, ...dataShape] → one logit [batch, 1]. */
-export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: number, spectralNorm = false): Network {
+/** x [batch, ...dataShape] → one logit [batch, 1] (AC-GAN: [batch, 1 + classCount]). */
+export function mlpDiscriminator(
+  config: MlpConfig,
+  dataShape: number[],
+  seed: number,
+  spectralNorm = false,
+  conditioning: Conditioning | null = null,
+): Network {
   const store = new ParameterStore("discriminator", seed, spectralNorm);
   const init = weightInitializer(config.discriminatorWeightRange);
   const dataSize = dataShape.reduce((a, b) => a * b, 1);
@@ -66,6 +75,6 @@ export function mlpDiscriminator(config: MlpConfig, dataShape: number[], seed: n
     layers.push(new Dropout([units], config.discriminatorDropout, index + 1));
     width = units;
   });
-  layers.push(new Dense(store, "logit", width, 1, init));
+  layers.push(discriminatorHead(store, width, init, conditioning));
   return new Network("discriminator", dataShape, layers, store);
 }

@@ -78,7 +78,7 @@ export function snapshotValues(network: Network): Map<string, Float32Array> {
   return new Map(network.namedVariables().map(([name, variable]) => [name, new Float32Array(variable.dataSync())]));
 }
 
-/** A no-grad forward pass in inference mode, e.g. for sample grids. */
-export function infer(network: Network, input: Tensor): Tensor {
-  return tf.tidy(() => network.apply(input, { training: false }));
+/** A no-grad forward pass in inference mode, e.g. for sample grids; `labels` [batch] for a conditional network. */
+export function infer(network: Network, input: Tensor, labels?: Tensor): Tensor {
+  return tf.tidy(() => network.apply(input, labels ? { training: false, labels } : { training: false }));
 }

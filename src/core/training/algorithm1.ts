@@ -11,11 +11,12 @@
  * Every random draw derives from (seed, iteration, purpose), so a run resumed at iteration s draws what an
  * uninterrupted run would have drawn there. The loop emits events; it writes nothing itself.
  */
-import { realBatch } from "../data/batches.js";
+import { labelledRealBatch, realBatch } from "../data/batches.js";
 import type { Dataset } from "../data/dataset.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { tf, type Tensor } from "../engine/tf.js";
 import { samplesPerMinibatch } from "../models/packing.js";
+import { LABELS_PURPOSE, labelTensor, sampleClassLabels, type StepLabels } from "./conditional.js";
 import { emaDecayAt, updateEma } from "./ema.js";
 import { Events } from "./events.js";
 import type { Gan } from "./gan.js";
@@ -82,6 +83,40 @@ function batchTensor(gan: Gan, values: Float32Array): Tensor {
   return tf.tensor(values, [values.length / gan.dataShape.reduce((a, b) => a * b, 1), ...gan.dataShape]);
 }
 
+/**
+ * Real batch number `batchIndex` [m, ...dataShape], and for a conditional run the labels of one D step: the batch's
+ * own, and y ~ Uniform{0 … K − 1} for G from Rng.derive(seed, …labelStream, "labels/discriminator"). An
+ * unconditional run draws exactly what it always did.
+ */
+export function discriminatorInputs(
+  gan: Gan,
+  dataset: Dataset,
+  batchIndex: number,
+  seed: number,
+  labelStream: ReadonlyArray<number | string>,
+): { real: Tensor; labels?: StepLabels } {
+  const { config } = gan;
+  if (config.conditional === "none") {
+    // batchSize packs of `pack` samples (PacGAN; a conditional config has pack 1)
+    return { real: batchTensor(gan, realBatch(dataset, batchIndex, samplesPerMinibatch(config), seed)) };
+  }
+  const { batch, labels } = labelledRealBatch(dataset, batchIndex, config.batchSize, seed);
+  const rng = Rng.derive(config.seed, ...labelStream, `${LABELS_PURPOSE}/discriminator`);
+  const fake = sampleClassLabels(config.classCount, config.batchSize, rng);
+  return { real: batchTensor(gan, batch), labels: { real: labelTensor(labels), fake: labelTensor(fake) } };
+}
+
+/**
+ * A conditional run's labels [m] for a G step, from Rng.derive(seed, …labelStream, "labels/generator"); undefined for
+ * an unconditional run.
+ */
+export function generatorLabels(gan: Gan, labelStream: ReadonlyArray<number | string>): Tensor | undefined {
+  const { config } = gan;
+  if (config.conditional === "none") return undefined;
+  const rng = Rng.derive(config.seed, ...labelStream, `${LABELS_PURPOSE}/generator`);
+  return labelTensor(sampleClassLabels(config.classCount, config.batchSize, rng));
+}
+
 /** Reads the scalars of one iteration with a single download. */
 function readScalars(scalars: Tensor[]): number[] {
   const stacked = tf.stack(scalars);
@@ -102,10 +137,12 @@ export function pretrainDiscriminator(gan: Gan, dataset: Dataset): void {
   const { config } = gan;
   const batchSize = samplesPerMinibatch(config); // batchSize packs of `pack` samples (PacGAN; 1 sample each by default)
   for (let index = 0; index < config.pretrainDiscriminatorSteps; index++) {
-    const real = batchTensor(gan, realBatch(dataset, index, batchSize, hashSeed(config.seed, "pretrain")));
+    const pretrainSeed = hashSeed(config.seed, "pretrain");
+    const { real, labels } = discriminatorInputs(gan, dataset, index, pretrainSeed, ["pretrain", index]);
     const noise = sampleNoise(config, batchSize, Rng.derive(config.seed, index, "pretrain/noise"));
-    const metrics = discriminatorStep(gan, real, noise, seedsFor(config.seed, index, "pretrain"));
+    const metrics = discriminatorStep(gan, real, noise, seedsFor(config.seed, index, "pretrain"), labels);
     tf.dispose([real, noise, metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm]);
+    if (labels) tf.dispose([labels.real, labels.fake]);
   }
 }
 
@@ -131,6 +168,7 @@ export async function trainAlgorithm1(
     let discriminator: ReturnType<typeof discriminatorStep> | undefined;
     let generator: ReturnType<typeof generatorStep>;
     const noise = sampleNoise(config, batchSize, Rng.derive(seed, step, "noise/generator"));
+    const labels = generatorLabels(gan, [step]);
     const generatorSeeds = seedsFor(seed, step, "generator");
     if (config.simultaneousUpdates) {
       // The paper's code: D and G updated together from one minibatch and one D pass (k = 1; simultaneous.ts)
@@ -140,23 +178,30 @@ export async function trainAlgorithm1(
     } else {
       for (let i = 0; i < discriminatorSteps; i++) {
         if (discriminator) tf.dispose(Object.values(discriminator));
-        const real = batchTensor(gan, realBatch(dataset, step * discriminatorSteps + i, batchSize, seed));
+        const { real, labels: dLabels } = discriminatorInputs(gan, dataset, step * discriminatorSteps + i, seed, [
+          step,
+          i,
+        ]);
         const discriminatorNoise = sampleNoise(config, batchSize, Rng.derive(seed, step, i, "noise/discriminator"));
         // D ascends  E_x[log D(x)] + E_z[log(1 − D(G(z)))]   (binary cross-entropy, real = 1, fake = 0) — the paper's;
-        // other objectives (least squares, hinge, WGAN-GP) and penalties (R1) are the loss's own: src/core/losses/
-        discriminator = discriminatorStep(gan, real, discriminatorNoise, seedsFor(seed, step, "discriminator", i));
+        // other objectives (least squares, hinge, WGAN-GP) and penalties (R1) are the loss's own: src/core/losses/;
+        // a conditional D judges (x, y) pairs (projection) or also classifies (AC-GAN): src/core/models/conditional.ts
+        const seeds = seedsFor(seed, step, "discriminator", i);
+        discriminator = discriminatorStep(gan, real, discriminatorNoise, seeds, dLabels);
         tf.dispose([real, discriminatorNoise]);
+        if (dLabels) tf.dispose([dLabels.real, dLabels.fake]);
       }
       // G descends E_z[log(1 − D(G(z)))]  (minimax)  or ascends E_z[log D(G(z))]  (non-saturating); or the loss's own
-      generator = generatorStep(gan, noise, generatorSeeds);
+      generator = generatorStep(gan, noise, generatorSeeds, labels);
     }
     // EMA of G's weights (Karras et al. 2018; Yazıcı et al. 2019):  θ_ema ← β_t·θ_ema + (1 − β_t)·θ   (ema.ts)
     if (gan.generatorEma) updateEma(gan.generatorEma, gan.generator, emaDecayAt(config, step));
     gan.step = step + 1;
 
     const logged = gan.step % config.logEvery === 0 || gan.step === config.steps;
-    const after = logged ? [fakeScore(gan, noise, generatorSeeds)] : [];
+    const after = logged ? [fakeScore(gan, noise, generatorSeeds, labels)] : [];
     noise.dispose();
+    labels?.dispose();
     const d = discriminator!;
     const values = readScalars([
       d.loss,

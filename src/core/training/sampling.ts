@@ -4,18 +4,23 @@
  * G itself. `tsgan sample`, the sample grids, evaluation and library users all draw through here.
  */
 import { Rng } from "../engine/random.js";
-import type { Tensor } from "../engine/tf.js";
+import { tf, type Tensor } from "../engine/tf.js";
 import { infer } from "../models/network.js";
+import { cyclingLabels, labelTensor } from "./conditional.js";
 import { samplingGenerator, type Gan } from "./gan.js";
 import { sampleNoise } from "./noise.js";
 
 /** The purpose that keys sampling noise: `sampleGan(gan, n, { seed })` draws what `tsgan sample --seed` draws. */
 export const SAMPLE_PURPOSE = "sample";
 
-/** Which generator draws: by default the EMA generator when the GAN keeps one. */
+/** Which generator draws (by default the EMA generator when the GAN keeps one), and what a conditional one draws. */
 export interface GeneratorChoice {
   /** Sample from G itself even when the GAN keeps an EMA generator (`--raw-generator`). */
   rawGenerator?: boolean;
+  /** The class asked of a conditional G for each noise row, [count]; a conditional GAN needs them. */
+  labels?: Int32Array;
+  /** Columns of an image grid (default: as square as the count allows). */
+  columns?: number;
 }
 
 /** Options of sampleGan. */
@@ -24,22 +29,26 @@ export interface SampleOptions extends GeneratorChoice {
   seed?: number;
 }
 
-/** Generates G(z) for the given noise [count, latentDim] → values [count, ...dataShape]. */
+/** Generates G(z) (or G(z, y) with `choice.labels`) for the noise [count, latentDim] → [count, ...dataShape]. */
 export function generate(gan: Gan, noise: Tensor, choice: GeneratorChoice = {}): Float32Array {
-  const output = infer(samplingGenerator(gan, choice.rawGenerator), noise);
+  const labels = choice.labels ? labelTensor(choice.labels) : undefined;
+  const output = infer(samplingGenerator(gan, choice.rawGenerator), noise, labels);
   const values = output.dataSync() as Float32Array;
-  output.dispose();
+  tf.dispose([output, ...(labels ? [labels] : [])]);
   return values;
 }
 
 /**
  * `count` new samples, flat row-major [count, ...gan.dataShape]: a 2-D toy gives (x, y) pairs, an image GAN pixels in
- * its output range (tanh: [−1, 1]). Nothing of the GAN changes, and no tensor is left behind.
+ * its output range (tanh: [−1, 1]). A conditional GAN draws `options.labels`, by default every class in turn
+ * (0, 1, …, K − 1, 0, …). Nothing of the GAN changes, and no tensor is left behind.
  */
 export function sampleGan(gan: Gan, count: number, options: SampleOptions = {}): Float32Array {
   const noise = sampleNoise(gan.config, count, Rng.derive(options.seed ?? gan.config.seed, SAMPLE_PURPOSE));
+  const { conditional, classCount } = gan.config;
+  const labels = options.labels ?? (conditional === "none" ? undefined : cyclingLabels(classCount, count));
   try {
-    return generate(gan, noise, options);
+    return generate(gan, noise, { ...options, labels });
   } finally {
     noise.dispose();
   }

@@ -13,6 +13,8 @@ import { tf, type Scalar, type Tensor, type Variable } from "../engine/tf.js";
 import { GLOBAL_NORM_KERNEL, backendHasKernel, runFusedGlobalNorm } from "../engine/fusedKernels.js";
 import { hashSeed } from "../engine/random.js";
 import { gradientPenalty, interpolationWeights, r1Penalty, type Critic } from "../losses/index.js";
+import { splitDiscriminatorOutput } from "../models/conditional.js";
+import { adversarialAndClassTerms, type StepLabels } from "./conditional.js";
 import { packSamples } from "../models/packing.js";
 import type { Gan } from "./gan.js";
 
@@ -70,43 +72,72 @@ function orderedGradients(grads: Record<string, Tensor>, variables: Variable[]):
  * D minimises the config's loss (src/core/losses): for minimax and non-saturating D ascends
  * E_x[log D(x)] + E_z[log(1 − D(G(z)))] (binary cross-entropy, real = 1 − α, fake = 0), plus the loss's gradient
  * penalty (wasserstein-gp) and the R1 penalty (r1Gamma > 0).
- * real: [m, ...dataShape]; noise: [m, latentDim]; with packing, m = n·pack samples make n packs (packSamples).
+ * real: [m, ...dataShape]; noise: [m, latentDim]; with packing, m = n·pack samples make n packs (packSamples);
+ * labels (conditional runs): the real batch's and G's, [m] each.
+ * AC-GAN (Odena et al. 2017): "D is trained to maximize L_S + L_C", L_C = E[log P(C = c | X_real)] +
+ * E[log P(C = c | X_fake)]: D's loss adds the class cross-entropy on real and on generated samples.
  */
-export function discriminatorStep(gan: Gan, real: Tensor, noise: Tensor, seeds: StepSeeds): DiscriminatorStepMetrics {
+export function discriminatorStep(
+  gan: Gan,
+  real: Tensor,
+  noise: Tensor,
+  seeds: StepSeeds,
+  labels?: StepLabels,
+): DiscriminatorStepMetrics {
   const { generator, discriminator, discriminatorOptimizer, loss, config } = gan;
   return tf.tidy(() => {
     // G(z) as a constant for this step: G's batch statistics are used but its running averages are left alone.
-    const fake = generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator });
-    // PacGAN: D's inputs are packs of config.pack samples, all real or all generated: [n, ...packedShape].
+    const fake = generator.apply(noise, {
+      training: true,
+      updateStatistics: false,
+      seed: seeds.generator,
+      labels: labels?.fake,
+    });
+    // PacGAN: D's inputs are packs of config.pack samples, all real or all generated: [n, ...packedShape]
+    // (a conditional config has pack 1: packing is then the identity).
     const realPacks = packSamples(real, config.pack);
     const fakePacks = packSamples(fake, config.pack);
     const training = { training: true, updateStatistics: true } as const;
     // D on the penalties' inputs: the real pass's dropout masks for R1 (the same function of x), fresh ones for the
     // interpolates; running statistics left alone (the config refuses a penalty with BatchNorm in D anyway).
     const criticWithSeed =
-      (seed: number): Critic =>
+      (seed: number, criticLabels?: Tensor): Critic =>
       (inputs) =>
-        discriminator.apply(inputs, { training: true, updateStatistics: false, seed });
+        splitDiscriminatorOutput(
+          discriminator.apply(inputs, { training: true, updateStatistics: false, seed, labels: criticLabels }),
+          config.conditional,
+        ).logits;
     let realScore: Scalar | undefined;
     let fakeScore: Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       // Real and generated samples in separate batches (DCGAN's advice): a BatchNorm in D then sees a batch of one
       // kind in both steps; one mixed batch of 2m here and a pure fake batch in the G step would normalise the
       // fakes differently in the two steps, and G would be trained against a D that never judged anything.
-      const realLogits = discriminator.apply(realPacks, { ...training, seed: seeds.discriminator }); // [n, 1]
-      const fakeLogits = discriminator.apply(fakePacks, {
+      const realOutput = discriminator.apply(realPacks, {
         ...training,
-        seed: hashSeed(seeds.discriminator, FAKE_PASS),
-      }); // [n, 1]
+        seed: seeds.discriminator,
+        labels: labels?.real,
+      });
+      const fakeSeed = hashSeed(seeds.discriminator, FAKE_PASS);
+      const fakeOutput = discriminator.apply(fakePacks, { ...training, seed: fakeSeed, labels: labels?.fake });
+      const realTerms = adversarialAndClassTerms(realOutput, config.conditional, labels?.real);
+      const fakeTerms = adversarialAndClassTerms(fakeOutput, config.conditional, labels?.fake);
+      const realLogits = realTerms.logits; // [n, 1]
+      const fakeLogits = fakeTerms.logits; // [n, 1]
       realScore = tf.keep(tf.mean(loss.score(realLogits)) as Scalar);
       fakeScore = tf.keep(tf.mean(loss.score(fakeLogits)) as Scalar);
       const terms: Scalar[] = [loss.discriminator(realLogits, fakeLogits, { labelSmoothing: config.labelSmoothing })];
+      if (realTerms.classLoss && fakeTerms.classLoss) terms.push(realTerms.classLoss, fakeTerms.classLoss);
       if (loss.gradientPenaltyWeight > 0) {
         const seed = hashSeed(seeds.discriminator, INTERPOLATION);
         const epsilon = interpolationWeights(realPacks.shape[0]!, realPacks.rank, seed); // [n, 1, …]
-        terms.push(gradientPenalty(criticWithSeed(seed), realPacks, fakePacks, epsilon, loss.gradientPenaltyWeight));
+        // The interpolates keep the real batch's labels (projection D then differentiates D(·, y_real) along the line).
+        const critic = criticWithSeed(seed, labels?.real);
+        terms.push(gradientPenalty(critic, realPacks, fakePacks, epsilon, loss.gradientPenaltyWeight));
       }
-      if (config.r1Gamma > 0) terms.push(r1Penalty(criticWithSeed(seeds.discriminator), realPacks, config.r1Gamma));
+      if (config.r1Gamma > 0) {
+        terms.push(r1Penalty(criticWithSeed(seeds.discriminator, labels?.real), realPacks, config.r1Gamma));
+      }
       return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
     }, discriminator.parameters);
     const gradients = orderedGradients(grads, discriminator.parameters);
@@ -118,23 +149,27 @@ export function discriminatorStep(gan: Gan, real: Tensor, noise: Tensor, seeds: 
 
 /**
  * G minimises the config's loss: e.g. descends E_z[log(1 − D(G(z)))] (minimax) or ascends E_z[log D(G(z))]
- * (non-saturating); −E_z[D(G(z))] for the critics. noise: [m, latentDim]. D runs in training mode (as in the D
- * step) but only G's variables are differentiated.
+ * (non-saturating); −E_z[D(G(z))] for the critics. noise: [m, latentDim]; labels (conditional runs): the classes G
+ * is asked to draw, [m]. D runs in training mode (as in the D step) but only G's variables are differentiated.
+ * AC-GAN (Odena et al. 2017): "G is trained to maximize L_C − L_S": G's loss adds the class cross-entropy of its
+ * samples (its −L_S part is the config's G loss).
  */
-export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds): GeneratorStepMetrics {
-  const { generator, discriminator, generatorOptimizer, loss } = gan;
+export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds, labels?: Tensor): GeneratorStepMetrics {
+  const { generator, discriminator, generatorOptimizer, loss, config } = gan;
   return tf.tidy(() => {
     let fakeScore: Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const fake = generator.apply(noise, { training: true, updateStatistics: true, seed: seeds.generator });
-      const fakePacks = packSamples(fake, gan.config.pack); // PacGAN: packs of generated samples only
-      const logits = discriminator.apply(fakePacks, {
+      const fake = generator.apply(noise, { training: true, updateStatistics: true, seed: seeds.generator, labels });
+      const fakePacks = packSamples(fake, config.pack); // PacGAN: packs of generated samples only
+      const output = discriminator.apply(fakePacks, {
         training: true,
         updateStatistics: false,
         seed: seeds.discriminator,
+        labels,
       });
+      const { logits, classLoss } = adversarialAndClassTerms(output, config.conditional, labels);
       fakeScore = tf.keep(tf.mean(loss.score(logits)) as Scalar);
-      return loss.generator(logits);
+      return classLoss ? (tf.add(loss.generator(logits), classLoss) as Scalar) : loss.generator(logits);
     }, generator.parameters);
     const gradients = orderedGradients(grads, generator.parameters);
     const gradientNorm = globalNorm(gradients);
@@ -147,14 +182,16 @@ export function generatorStep(gan: Gan, noise: Tensor, seeds: StepSeeds): Genera
  * Mean D(G(z)) (the loss's score) for the given noise without training anything: the "after the G step" score. Both networks run as in
  * the steps (batch statistics, dropout from `seeds`), but no running average changes.
  */
-export function fakeScore(gan: Gan, noise: Tensor, seeds: StepSeeds): Scalar {
+export function fakeScore(gan: Gan, noise: Tensor, seeds: StepSeeds, labels?: Tensor): Scalar {
   return tf.tidy(() => {
-    const fake = gan.generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator });
-    const logits = gan.discriminator.apply(packSamples(fake, gan.config.pack), {
+    const fake = gan.generator.apply(noise, { training: true, updateStatistics: false, seed: seeds.generator, labels });
+    const output = gan.discriminator.apply(packSamples(fake, gan.config.pack), {
       training: true,
       updateStatistics: false,
       seed: seeds.discriminator,
+      labels,
     });
+    const { logits } = splitDiscriminatorOutput(output, gan.config.conditional);
     return tf.mean(gan.loss.score(logits)) as Scalar;
   });
 }

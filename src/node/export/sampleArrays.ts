@@ -22,8 +22,8 @@ export function sampleArrayFormat(path: string, kind: Dataset["kind"]): SampleFi
 }
 
 /**
- * Generates G(noise) and writes it to `path` as `format`; with `labels` (one class per sample, conditional runs)
- * they go beside the samples. Returns the paths written.
+ * Generates G(noise) and writes it to `path` as `format`; with `labels` (one class per sample, conditional runs; by
+ * default the classes the conditional G was asked for, `choice.labels`) they go beside the samples. Returns the paths written.
  */
 export async function writeSampleArray(
   gan: Gan,
@@ -31,7 +31,7 @@ export async function writeSampleArray(
   path: string,
   format: SampleFileFormat,
   choice: GeneratorChoice = {},
-  labels?: Uint8Array | Int32Array,
+  labels: Uint8Array | Int32Array | undefined = choice.labels,
 ): Promise<string[]> {
   const isImage = gan.dataShape.length === 3;
   const values = generate(gan, noise, choice);

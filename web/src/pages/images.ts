@@ -23,7 +23,15 @@ function createStage(stage: HTMLElement): Stage {
     fakeScore: readout("fakeScore", "D(G(z)) on generated"),
   };
   stage.append(
-    element("div", {}, element("p", { class: "note", text: "G(z) for 64 fixed z (inference mode)" }), generated),
+    element(
+      "div",
+      {},
+      element("p", {
+        class: "note",
+        text: "G(z) for 64 fixed z (inference mode); conditional: one row per class 0, 1, …, the same 8 z in each",
+      }),
+      generated,
+    ),
     element("div", {}, element("p", { class: "note", text: "real training images" }), real),
     element("div", { class: "readouts" }, ...Object.values(readouts).map((entry) => entry.row)),
   );
@@ -46,7 +54,7 @@ function createStage(stage: HTMLElement): Stage {
       dirty = false;
       if (realImages) drawImageGrid(real, realImages);
       if (probe) {
-        drawImageGrid(generated, probe);
+        drawImageGrid(generated, probe, probe.columns);
         generated.dataset.probes = String(++probesDrawn);
       }
     },
@@ -84,6 +92,8 @@ startTrainingPage({
         "dataset",
         "imageCount",
         "arch",
+        "conditional",
+        "sampleClass",
         "generatorHidden",
         "discriminatorHidden",
         "latentDim",
@@ -136,6 +146,7 @@ startTrainingPage({
     return {
       ...trainingConfig(state),
       arch: state.arch,
+      conditional: state.conditional,
       latentDim: state.latentDim,
       ...(state.arch === "mlp"
         ? { mlp: { generatorHidden: generator, discriminatorHidden: discriminator } }

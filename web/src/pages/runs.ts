@@ -61,6 +61,10 @@ const rawGeneratorLabel = element(
   " raw G (not its EMA)",
 );
 rawGeneratorLabel.hidden = true;
+/** Conditional runs: the class new samples and the latent explorer draw (`tsgan sample --class`); −1 every class. */
+const classSelect = element("select", { id: "sample-class" });
+const classLabel = element("label", { title: "conditional runs: the class G is asked for" }, "class ", classSelect);
+classLabel.hidden = true;
 const generatedCanvas = element("canvas", { id: "generated", class: "grid" });
 const generatedNote = element("p", { class: "note", id: "generated-note" });
 const samplesPanel = element(
@@ -76,6 +80,7 @@ const samplesPanel = element(
     seedInput,
     generateButton,
     rawGeneratorLabel,
+    classLabel,
   ),
   generatedCanvas,
   generatedNote,
@@ -116,7 +121,9 @@ chartGrid.append(...charts.map((chart) => chart.canvas));
 const sampler = new Worker(new URL("../worker/sampler.ts", import.meta.url), { type: "module" });
 const sendSampler = (message: ToSampler) => sampler.postMessage(message);
 const explorer = new LatentExplorer(
-  (z, count) => sendSampler({ type: "decode", z, count, raw: rawGeneratorBox.checked }),
+  // The explorer walks z for one class: the one selected, or class 0 while "every class" is (conditional runs).
+  (z, count) =>
+    sendSampler({ type: "decode", z, count, raw: rawGeneratorBox.checked, label: Math.max(state.sampleClass, 0) }),
   state.interpolation,
   (t) => {
     state.interpolation = t;
@@ -255,7 +262,7 @@ function generate(): void {
   state.sampleSeed = seed;
   saveState();
   const count = generator?.range === null ? GENERATED_POINTS : GENERATED_IMAGES;
-  sendSampler({ type: "generate", seed, count, raw: rawGeneratorBox.checked });
+  sendSampler({ type: "generate", seed, count, raw: rawGeneratorBox.checked, label: state.sampleClass });
 }
 
 sampler.addEventListener("message", (event: MessageEvent<FromSampler>) => {
@@ -264,6 +271,7 @@ sampler.addEventListener("message", (event: MessageEvent<FromSampler>) => {
     generator = message.generator;
     status.textContent = `sampling backend: ${generator.backend}`;
     rawGeneratorLabel.hidden = !generator.hasEma;
+    showClasses(generator.classCount);
     generate();
   } else if (message.type === "samples" && generator) {
     if (message.purpose === "decode") {
@@ -272,19 +280,24 @@ sampler.addEventListener("message", (event: MessageEvent<FromSampler>) => {
     }
     if (generator.range) {
       const [height, width, channels] = generator.dataShape as [number, number, number];
-      drawImageGrid(generatedCanvas, {
-        images: message.values,
-        count: message.count,
-        shape: [height, width, channels],
-        range: generator.range,
-      });
+      drawImageGrid(
+        generatedCanvas,
+        {
+          images: message.values,
+          count: message.count,
+          shape: [height, width, channels],
+          range: generator.range,
+        },
+        message.columns ?? undefined,
+      );
     } else {
       drawPoints(generatedCanvas, message.values, generator.dataShape[0]!);
     }
     generatedCanvas.dataset.seed = String(state.sampleSeed);
     const raw = generator.hasEma && rawGeneratorBox.checked;
     const which = generator.hasEma ? (raw ? " (raw G)" : " (EMA generator)") : "";
-    const flag = raw ? " --raw-generator" : "";
+    const conditional = generator.classCount > 0 && state.sampleClass >= 0;
+    const flag = `${raw ? " --raw-generator" : ""}${conditional ? ` --class ${state.sampleClass}` : ""}`;
     generatedNote.textContent = `${message.count} new samples from checkpoint step ${generator.step}${which}, seed ${state.sampleSeed} — the same as  tsgan sample --run … --checkpoint ${generator.step} --seed ${state.sampleSeed}${flag}`;
     const dimension = generator.latentDim;
     explorer.reset(generator, message.z.subarray(0, dimension), message.z.subarray(dimension, 2 * dimension));
@@ -298,6 +311,24 @@ checkpointSelect.addEventListener("change", loadCheckpoint);
 generateButton.addEventListener("click", generate);
 rawGeneratorBox.addEventListener("change", generate);
 seedInput.addEventListener("change", generate);
+classSelect.addEventListener("change", () => {
+  state.sampleClass = Number(classSelect.value);
+  saveState();
+  generate();
+});
+
+/** The class selector for a conditional run's `classCount` classes (hidden for an unconditional run). */
+function showClasses(classCount: number): void {
+  classLabel.hidden = classCount === 0;
+  if (state.sampleClass >= classCount) state.sampleClass = -1;
+  classSelect.replaceChildren(
+    element("option", { value: "-1", text: "every class (a row each)" }),
+    ...Array.from({ length: classCount }, (_, label) =>
+      element("option", { value: String(label), text: String(label) }),
+    ),
+  );
+  classSelect.value = String(state.sampleClass);
+}
 refreshButton.addEventListener("click", async () => {
   await loadRunList();
   if (state.run) await selectRun(state.run, true);

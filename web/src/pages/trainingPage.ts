@@ -97,7 +97,13 @@ export function startTrainingPage(spec: TrainingPageSpec): void {
     status.textContent = "setting up (backend, data, networks)…";
     send({
       type: "setup",
-      setup: { config: spec.config(state), data: spec.data(state), backend: state.backend, probe: spec.probeKind },
+      setup: {
+        config: spec.config(state),
+        data: spec.data(state),
+        backend: state.backend,
+        probe: spec.probeKind,
+        probeClass: state.sampleClass,
+      },
     });
   };
   const liveSettings = (): LiveSettings => ({
@@ -116,6 +122,7 @@ export function startTrainingPage(spec: TrainingPageSpec): void {
     if (field.effect === "rebuild") rebuild();
     else if (field.effect === "live") send({ type: "settings", settings: liveSettings() });
     else if (field.key === "stepMode" && playing) send({ type: "play", mode: state.stepMode });
+    else if (field.key === "sampleClass") send({ type: "probeClass", label: state.sampleClass });
     forceDraw = true;
   };
   const view = spec.createStage(stage, {

@@ -25,6 +25,8 @@ export interface SessionSetup {
   data: DataSpec;
   backend: BrowserBackend;
   probe: ProbeKind;
+  /** A conditional GAN's class the images probe shows (−1: a row per class). */
+  probeClass: number;
 }
 
 /** Settings that change without resetting the networks (the optimizers keep their moments). */
@@ -43,6 +45,8 @@ export interface LiveSettings {
 export type ToWorker =
   | { type: "setup"; setup: SessionSetup }
   | { type: "settings"; settings: LiveSettings }
+  /** The class a conditional GAN's images probe shows (−1: a row per class); redraws at once. */
+  | { type: "probeClass"; label: number }
   | { type: "play"; mode: StepMode }
   | { type: "pause" }
   | { type: "step"; mode: StepMode };
@@ -130,6 +134,8 @@ export interface ImagesProbe {
   count: number;
   shape: [number, number, number];
   range: [number, number];
+  /** A conditional run's grid: one row per class, this many columns (the same noise in every row). */
+  columns?: number;
 }
 
 export type Probe = OneDProbe | TwoDProbe | ImagesProbe;
@@ -158,10 +164,13 @@ export type FromWorker =
 export type ToSampler =
   /** Loads G from `runUrl`checkpoints/step_N/ (manifest.json + tensors.bin). */
   | { type: "load"; runUrl: string; step: number }
-  /** `count` samples from noise drawn as `tsgan sample --seed` draws it; `raw`: G itself, not its EMA. */
-  | { type: "generate"; seed: number; count: number; raw: boolean }
-  /** G(z) for given z [count, latentDim]; `raw` as for generate. */
-  | { type: "decode"; z: Float32Array; count: number; raw: boolean };
+  /**
+   * `count` samples from noise drawn as `tsgan sample --seed` draws it; `raw`: G itself, not its EMA; `label`: the
+   * class a conditional G draws (as `tsgan sample --class`), −1 for every class in turn; unconditional runs ignore it.
+   */
+  | { type: "generate"; seed: number; count: number; raw: boolean; label: number }
+  /** G(z) for given z [count, latentDim]; `raw` and `label` as for generate. */
+  | { type: "decode"; z: Float32Array; count: number; raw: boolean; label: number };
 
 export interface LoadedGenerator {
   step: number;
@@ -174,9 +183,19 @@ export interface LoadedGenerator {
   backend: string;
   /** Whether the run keeps an EMA generator (generatorEma > 0), which draws unless `raw` is asked for. */
   hasEma: boolean;
+  /** A conditional run's number of classes (config.classCount); 0 for an unconditional run. */
+  classCount: number;
 }
 
 export type FromSampler =
   | { type: "loaded"; generator: LoadedGenerator }
-  | { type: "samples"; purpose: "generate" | "decode"; values: Float32Array; z: Float32Array; count: number }
+  | {
+      type: "samples";
+      purpose: "generate" | "decode";
+      values: Float32Array;
+      z: Float32Array;
+      count: number;
+      /** A conditional run's grid with a row per class: its columns; null otherwise. */
+      columns: number | null;
+    }
   | { type: "error"; message: string };

@@ -10,6 +10,7 @@ import { Rng } from "../../../src/core/engine/random.js";
 import { tf } from "../../../src/core/engine/tf.js";
 import { pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
 import { restoreGan, type CheckpointManifest } from "../../../src/core/training/checkpoint.js";
+import { classRows, cyclingLabels, labelTensor } from "../../../src/core/training/conditional.js";
 import { disposeGan, samplingGenerator, type Gan } from "../../../src/core/training/gan.js";
 import { noiseValues } from "../../../src/core/training/noise.js";
 import { selectBrowserBackend } from "./backend.js";
@@ -29,12 +30,31 @@ async function fetchChecked(url: string): Promise<Response> {
   return response;
 }
 
-/** G(z) (or its EMA's, unless `raw`) in inference mode, as a flat array [count, ...dataShape]. */
-function decode(z: Float32Array, count: number, raw: boolean): Float32Array {
+/**
+ * G(z) (or its EMA's, unless `raw`) in inference mode, as a flat array [count, ...dataShape]; a conditional G draws
+ * class `label`, or every class in turn for −1.
+ */
+function decode(z: Float32Array, count: number, raw: boolean, label: number): Float32Array {
   const current = gan!;
+  const { conditional, classCount } = current.config;
   return tf.tidy(() => {
     const noise = tf.tensor2d(z, [count, current.config.latentDim]);
-    return samplingGenerator(current, raw).apply(noise, { training: false }).dataSync() as Float32Array;
+    if (conditional === "none") {
+      return samplingGenerator(current, raw).apply(noise, { training: false }).dataSync() as Float32Array;
+    }
+    const labels = label >= 0 ? new Int32Array(count).fill(label) : cyclingLabels(classCount, count);
+    const options = { training: false, labels: labelTensor(labels) };
+    return samplingGenerator(current, raw).apply(noise, options).dataSync() as Float32Array;
+  });
+}
+
+/** A conditional G(z, y) for z [count, latentDim] and y [count]. */
+function decodeLabelled(z: Float32Array, labels: Int32Array, raw: boolean): Float32Array {
+  const current = gan!;
+  return tf.tidy(() => {
+    const noise = tf.tensor2d(z, [labels.length, current.config.latentDim]);
+    const options = { training: false, labels: labelTensor(labels) };
+    return samplingGenerator(current, raw).apply(noise, options).dataSync() as Float32Array;
   });
 }
 
@@ -62,28 +82,33 @@ async function handle(message: ToSampler): Promise<void> {
         range: range ? [range.low, range.high] : null,
         backend: backend.name,
         hasEma: gan.generatorEma !== null,
+        classCount: config.conditional === "none" ? 0 : config.classCount,
       },
     });
     return;
   }
   if (!gan) throw new Error("no checkpoint loaded");
   if (message.type === "generate") {
-    // As `tsgan sample --seed <seed>`: z from Rng.derive(seed, "sample") through the run's prior.
-    const z = noiseValues(gan.config.prior, message.count, gan.config.latentDim, Rng.derive(message.seed, "sample"));
-    scope.postMessage({
-      type: "samples",
-      purpose: "generate",
-      values: decode(z, message.count, message.raw),
-      z,
-      count: message.count,
-    });
+    // As `tsgan sample --seed <seed> [--class c]`: z from Rng.derive(seed, "sample") through the run's prior; a
+    // conditional run without a class draws a row per class, ⌈count / classes⌉ z shared by every row.
+    const { prior, latentDim, conditional, classCount } = gan.config;
+    const rng = Rng.derive(message.seed, "sample");
+    const everyClass = conditional !== "none" && message.label < 0;
+    const columns = everyClass ? Math.ceil(message.count / classCount) : message.count;
+    const drawn = noiseValues(prior, columns, latentDim, rng);
+    const grid = everyClass ? classRows(drawn, latentDim, classCount) : null;
+    const z = grid ? grid.noise : drawn;
+    const count = z.length / latentDim;
+    const values = grid ? decodeLabelled(z, grid.labels, message.raw) : decode(z, count, message.raw, message.label);
+    scope.postMessage({ type: "samples", purpose: "generate", values, z, count, columns: grid ? columns : null });
   } else {
     scope.postMessage({
       type: "samples",
       purpose: "decode",
-      values: decode(message.z, message.count, message.raw),
+      values: decode(message.z, message.count, message.raw, message.label),
       z: message.z,
       count: message.count,
+      columns: null,
     });
   }
 }

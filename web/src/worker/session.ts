@@ -10,13 +10,18 @@
  */
 import type { Config } from "../../../src/core/config.js";
 import { resolveConfig } from "../../../src/core/config.js";
-import { realBatch } from "../../../src/core/data/batches.js";
 import type { Dataset } from "../../../src/core/data/dataset.js";
 import { hashSeed, Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import type { Network } from "../../../src/core/models/network.js";
 import { samplesPerMinibatch } from "../../../src/core/models/packing.js";
-import { trainAlgorithm1, type StepRecord, type TrainingEventMap } from "../../../src/core/training/algorithm1.js";
+import {
+  discriminatorInputs,
+  generatorLabels,
+  trainAlgorithm1,
+  type StepRecord,
+  type TrainingEventMap,
+} from "../../../src/core/training/algorithm1.js";
 import { emaDecayAt, updateEma } from "../../../src/core/training/ema.js";
 import { Events } from "../../../src/core/training/events.js";
 import { disposeGan, withParts, type Gan } from "../../../src/core/training/gan.js";
@@ -42,6 +47,8 @@ export interface SessionListener {
 
 export interface Prober {
   probe(gan: Gan, tick: number, force?: boolean): Probe;
+  /** Which class a conditional GAN's probe shows (−1: every class); probers without classes ignore it. */
+  showClass?(label: number): void;
   dispose?(): void;
 }
 
@@ -123,6 +130,12 @@ export class TrainingSession {
     else this.applyPendingSettings();
   }
 
+  /** Shows another class in a conditional GAN's probe, at once. */
+  showClass(label: number): void {
+    this.prober.showClass?.(label);
+    this.listener.probe(this.prober.probe(this.gan, this.tick, true));
+  }
+
   /** Sends the current probe now (after setup). */
   probeNow(): void {
     this.listener.probe(this.prober.probe(this.gan, this.tick, true));
@@ -175,7 +188,7 @@ export class TrainingSession {
 
   /** Lone D steps or G steps (no Algorithm-1 iteration is counted). */
   private async lone(mode: "discriminator" | "generator", count: number): Promise<void> {
-    const { config, dataShape } = this.gan;
+    const { config } = this.gan;
     const seed = hashSeed(config.seed, "lab/lone-steps");
     let lastYield = performance.now();
     for (let index = 0; index < count && !(count > 1 && this.interrupt); index++) {
@@ -187,13 +200,16 @@ export class TrainingSession {
       };
       let scalars: Tensor[];
       if (mode === "discriminator") {
-        const values = realBatch(this.dataset, counter, samplesPerMinibatch(config), seed);
-        const real = tf.tensor(values, [samplesPerMinibatch(config), ...dataShape]);
-        const metrics = discriminatorStep(this.gan, real, noise, seeds);
-        real.dispose();
+        // A conditional run's labels come with the batch (and for G's samples, from their own stream);
+        // with packing (PacGAN) the batch holds batchSize packs of `pack` samples.
+        const { real, labels } = discriminatorInputs(this.gan, this.dataset, counter, seed, ["lab", counter]);
+        const metrics = discriminatorStep(this.gan, real, noise, seeds, labels);
+        tf.dispose([real, ...(labels ? [labels.real, labels.fake] : [])]);
         scalars = [metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm];
       } else {
-        const metrics = generatorStep(this.gan, noise, seeds);
+        const labels = generatorLabels(this.gan, ["lab", counter]);
+        const metrics = generatorStep(this.gan, noise, seeds, labels);
+        labels?.dispose();
         // A G step moves the EMA generator too, as in Algorithm 1's loop (ema.ts): the pictures follow it.
         if (this.gan.generatorEma) {
           updateEma(

@@ -15,6 +15,7 @@ import { toyDistribution, type ToyDistribution } from "../../../src/core/data/to
 import { Rng } from "../../../src/core/engine/random.js";
 import { networkInitialization, pixelRangeFor, resolveOutputActivation } from "../../../src/core/models/index.js";
 import { presetFor } from "../../../src/core/presets.js";
+import { withDataClassCount } from "../../../src/core/training/conditional.js";
 import { createGan } from "../../../src/core/training/gan.js";
 import { FIXED_NOISE_COUNT } from "../../../src/core/training/noise.js";
 import { fetchImageDataset } from "../data/idxFetch.js";
@@ -96,12 +97,14 @@ async function createSession(setup: SessionSetup): Promise<TrainingSession> {
   } else {
     dataset = toyDataset(distribution!);
   }
-  const gan = createGan(config, dataShape(dataset), networkInitialization(config, dataset));
+  // A conditional GAN's classes come from the data's labels (the images' label file; a 2-D toy's components).
+  const trainingConfig = withDataClassCount(config, dataset);
+  const gan = createGan(trainingConfig, dataShape(dataset), networkInitialization(trainingConfig, dataset));
   let prober: Prober;
   if (setup.probe === "one-d") prober = new OneDProber(distribution!, config.prior);
   else if (setup.probe === "two-d") {
     prober = new TwoDProber(distribution!, gan, setup.data.kind === "drawn" ? DRAWN_VIEW_BOUNDS : undefined);
-  } else prober = new ImagesProber(gan);
+  } else prober = new ImagesProber(gan, setup.probeClass);
   post({
     type: "ready",
     info: {
@@ -140,6 +143,9 @@ async function handle(message: ToWorker): Promise<void> {
       session = null;
       session = await createSession(message.setup);
       session.probeNow();
+      return;
+    case "probeClass":
+      session?.showClass(message.label);
       return;
     case "settings":
       session?.updateSettings(message.settings);
