@@ -2,10 +2,8 @@
  * `tsgan sweep run FILE` (a local pool, or --queue redis://… for workers on many machines), `tsgan sweep report DIR`
  * and `tsgan sweep status --queue URL`. The sweep file's format: src/core/sweep/sweepFile.ts and the README.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command, type OutputConfiguration } from "commander";
-import { ConfigError } from "../core/config.js";
 import { expandSweep, parseSweepFile, type SweepPlan, type SweepRun } from "../core/sweep/sweepFile.js";
 import { formatSummary } from "../core/sweep/report.js";
 import {
@@ -29,7 +27,7 @@ import {
 import { writeSweepReport } from "../node/sweep/report.js";
 import { nonNegativeInteger, positiveInteger } from "./options.js";
 import { createRunsProgress } from "./progress.js";
-import { readConfigFile } from "./trainCommand.js";
+import { readConfigFile, readJsonObjectFile } from "./trainCommand.js";
 
 /** Some runs of a sweep failed (the report says why): exit 1, after the report is written. */
 export class SweepFailedError extends Error {
@@ -41,14 +39,7 @@ const QUEUE_POLL_MS = 500;
 
 /** Reads and expands a sweep file; its base config path is relative to the sweep file. One-line ConfigErrors. */
 export function readSweepPlan(path: string): SweepPlan {
-  if (!existsSync(path)) throw new ConfigError(`sweep file ${path} not found`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`sweep file ${path} is not valid JSON: ${(error as Error).message.split("\n")[0]}`);
-  }
-  const sweep = parseSweepFile(parsed, path);
+  const sweep = parseSweepFile(readJsonObjectFile(path, "sweep file"), path);
   const base = typeof sweep.base === "string" ? readConfigFile(resolve(dirname(path), sweep.base)) : sweep.base;
   return expandSweep(sweep, base, path);
 }

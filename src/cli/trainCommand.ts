@@ -72,19 +72,27 @@ function helpFor(key: keyof Config): string {
   return `${reason}${values} (default: ${JSON.stringify(fallback)})`;
 }
 
-/** Reads a --config file: JSON with config keys; a one-line ConfigError on any problem. */
-export function readConfigFile(path: string): Record<string, unknown> {
-  if (!existsSync(path)) throw new ConfigError(`config file ${path} not found`);
+/**
+ * Reads a JSON file that must hold one object (a --config file, a sweep file): a one-line ConfigError when it is
+ * missing, not JSON or not an object. `what` names it in the message ("config file", "sweep file").
+ */
+export function readJsonObjectFile(path: string, what = "config file"): Record<string, unknown> {
+  if (!existsSync(path)) throw new ConfigError(`${what} ${path} not found`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message.split("\n")[0]}`);
+    throw new ConfigError(`${what} ${path} is not valid JSON: ${(error as Error).message.split("\n")[0]}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(`config file ${path} must hold a JSON object`);
+    throw new ConfigError(`${what} ${path} must hold a JSON object`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** Reads a --config file: JSON with config keys; a one-line ConfigError on any problem. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  return readJsonObjectFile(path, "config file");
 }
 
 function defaultOut(config: Config): string {

@@ -3,7 +3,7 @@
  * iteration s and resumed from its checkpoint gives bit-identical weights at N (same backend).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { resolveConfig, type ConfigInput } from "../../../src/core/config.js";
+import { resolveConfig, type Config, type ConfigInput } from "../../../src/core/config.js";
 import { toyDataset, type Dataset } from "../../../src/core/data/dataset.js";
 import { toyDistribution } from "../../../src/core/data/toys.js";
 import { tf } from "../../../src/core/engine/tf.js";
@@ -45,6 +45,22 @@ function allValues(gan: Gan): Map<string, Float32Array> {
 async function train(gan: Gan, dataset: Dataset, stopAt?: number): Promise<void> {
   const options = stopAt === undefined ? {} : { shouldStop: () => gan.step >= stopAt };
   await trainAlgorithm1(gan, dataset, new Events<TrainingEventMap>(), options);
+}
+
+/** Every value of a run of `config` stopped at STOP_AT, checkpointed (encode → restore) and trained to the end. */
+async function stoppedAndResumed(config: Config, dataset: Dataset): Promise<Map<string, Float32Array>> {
+  const first = createGan(config, [2]);
+  await train(first, dataset, STOP_AT);
+  const { manifest, data } = encodeCheckpoint(first);
+  disposeGan(first);
+  const resumed = createGan(config, [2]);
+  try {
+    restoreCheckpoint(resumed, manifest, data);
+    await train(resumed, dataset);
+    return allValues(resumed);
+  } finally {
+    disposeGan(resumed);
+  }
 }
 
 function expectIdentical(a: Map<string, Float32Array>, b: Map<string, Float32Array>): void {
@@ -105,15 +121,7 @@ describe("reproducibility", () => {
     expect([...expected.keys()]).toContain("discriminator/maxout0/kernel/u");
     expect([...expected.keys()]).toContain("generatorEma/dense0/kernel");
 
-    const first = createGan(config, [2]);
-    await train(first, dataset, STOP_AT);
-    const { manifest, data } = encodeCheckpoint(first);
-    disposeGan(first);
-    const resumed = createGan(config, [2]);
-    restoreCheckpoint(resumed, manifest, data);
-    await train(resumed, dataset);
-    expectIdentical(allValues(resumed), expected);
-    disposeGan(resumed);
+    expectIdentical(await stoppedAndResumed(config, dataset), expected);
   });
 
   it("with PacGAN packing (pack 2: 2·batchSize samples a minibatch), a resumed run still matches bit for bit", async () => {
@@ -124,15 +132,7 @@ describe("reproducibility", () => {
     disposeGan(uninterrupted);
     expect(expected.get("discriminator/maxout0/kernel")!.length).toBe(2 * 2 * 8 * 3); // [pack·2, units·pieces]
 
-    const first = createGan(config, [2]);
-    await train(first, dataset, STOP_AT);
-    const { manifest, data } = encodeCheckpoint(first);
-    disposeGan(first);
-    const resumed = createGan(config, [2]);
-    restoreCheckpoint(resumed, manifest, data);
-    await train(resumed, dataset);
-    expectIdentical(allValues(resumed), expected);
-    disposeGan(resumed);
+    expectIdentical(await stoppedAndResumed(config, dataset), expected);
   });
 
   it("resuming without the optimizer state would differ (the test above can fail)", async () => {
