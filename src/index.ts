@@ -164,3 +164,4 @@ export type { MetricsLog } from "./core/training/metricsLog.js";
 export type { NetworkInitialization } from "./core/models/initialization.js";
 export type { PortableLayer } from "./core/models/portable.js";
 export type { OutputActivation } from "./core/models/output.js";
+export type { StepLabels } from "./core/training/conditional.js";
