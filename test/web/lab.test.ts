@@ -111,21 +111,29 @@ describe("the tsgan lab in Chromium", () => {
       bound: FRAME_RATE_BOUND,
     };
 
-    // Run until both numbers are small (or the bound is passed), then check at which iteration that happened.
-    await page.waitForFunction(
+    // Run until both numbers are small (or the bound is passed), then check at which iteration that happened. The
+    // readouts are taken in the same poll that saw them (training goes on meanwhile, so a later read could see the
+    // next, noisier probe).
+    const seen = await page.waitForFunction(
       ([deviationBound, divergenceBound, iterationBound]) => {
         const read = (id: string, key: string) =>
           Number(document.querySelector<HTMLElement>(`#readout-${id}`)?.dataset[key]);
-        const converged =
-          read("meanDeviation", "value") < deviationBound! && read("jensenShannon", "value") < divergenceBound!;
-        return converged || read("meanDeviation", "tick") > iterationBound!;
+        const values = {
+          reached: read("meanDeviation", "tick"),
+          deviation: read("meanDeviation", "value"),
+          divergence: read("jensenShannon", "value"),
+        };
+        const converged = values.deviation < deviationBound! && values.divergence < divergenceBound!;
+        return converged || values.reached > iterationBound! ? values : false;
       },
       [MEAN_DEVIATION_BOUND, JENSEN_SHANNON_BOUND, ONE_D_ITERATION_BOUND],
       { timeout: 100_000, polling: 50 },
     );
-    const reached = await numberAttribute(page, "#readout-meanDeviation", "tick");
-    const deviation = await numberAttribute(page, "#readout-meanDeviation", "value");
-    const divergence = await numberAttribute(page, "#readout-jensenShannon", "value");
+    const { reached, deviation, divergence } = (await seen.jsonValue()) as {
+      reached: number;
+      deviation: number;
+      divergence: number;
+    };
     measurements.oneDEquilibrium = {
       iterations: reached,
       meanDeviation: deviation,
@@ -236,9 +244,15 @@ describe("the tsgan lab in Chromium", () => {
     await training.page.waitForSelector("#view[data-probes]", { timeout: 60_000 });
     await playUntil(training.page, 5);
     await training.page.click("#play"); // pause, so that only the class selector changes the grid
-    await training.page.waitForTimeout(1500); // the paused session's last probe arrives
+    // The paused session's last probe arrives: wait until no new one has come for a second (a fixed wait was too
+    // short on a loaded machine).
+    let probes = await numberAttribute(training.page, "#view", "probes");
+    for (let quiet = 0; quiet < 1000; quiet += 100) {
+      await training.page.waitForTimeout(100);
+      const now = await numberAttribute(training.page, "#view", "probes");
+      if (now !== probes) [probes, quiet] = [now, 0];
+    }
     const rows = await canvasFingerprint(training.page, "#view");
-    const probes = await numberAttribute(training.page, "#view", "probes");
     await training.page.locator("#control-sampleClass").fill("3");
     await training.page.locator("#control-sampleClass").dispatchEvent("change");
     await training.page.waitForFunction(
