@@ -89,6 +89,9 @@ export interface LabState {
   sampleClass: number;
   /** Latent explorer: position between z_a and z_b. */
   interpolation: number;
+  /** Run viewer's sweep view: the sweep shown (its name; "" = the first found) and its runs drawn ("*" = all). */
+  sweep: string;
+  sweepRuns: string;
 }
 
 /** What changing a field does. */
@@ -121,6 +124,9 @@ export const PAGE_DATASETS: Readonly<Record<PageName, readonly string[]>> = {
 };
 
 const LAYER_LIST = /^\d{1,4}(,\d{1,4}){0,5}$/;
+/** Sweep and run names name directories: letters, digits, '.', '_' and '-' (src/core/sweep/sweepFile.ts). */
+const SWEEP_NAME = /^[A-Za-z0-9._-]*$/;
+const SWEEP_RUNS = /^(\*|[A-Za-z0-9._,-]*)$/;
 
 export const FIELDS: readonly FieldSpec[] = [
   {
@@ -276,6 +282,9 @@ export const FIELDS: readonly FieldSpec[] = [
     max: 255,
   },
   { key: "interpolation", pages: ["runs"], effect: "view", label: "z_a → z_b", kind: "number", min: 0, max: 1 },
+  { key: "sweep", pages: ["runs"], effect: "view", label: "sweep", kind: "string", pattern: SWEEP_NAME },
+  // The sweep's runs drawn, comma-separated (run names hold no comma), or "*" for every run.
+  { key: "sweepRuns", pages: ["runs"], effect: "view", label: "runs drawn", kind: "string", pattern: SWEEP_RUNS },
 ];
 
 /** Defaults shared by every page; each page overrides what differs (PAGE_DEFAULTS). */
@@ -315,6 +324,8 @@ const BASE_DEFAULTS: LabState = {
   sampleSeed: 1,
   sampleClass: -1,
   interpolation: 0.5,
+  sweep: "",
+  sweepRuns: "*",
 };
 
 /**

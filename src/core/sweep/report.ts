@@ -151,3 +151,59 @@ export function reportCsv(report: SweepReport): string {
   });
   return `${[header, ...rows].map((row) => row.map(csvField).join(",")).join("\n")}\n`;
 }
+
+/** The rows of a CSV text (RFC 4180: quoted fields may hold commas, doubled quotes and newlines). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index]!;
+    if (quoted) {
+      if (character !== '"') field += character;
+      else if (text[index + 1] === '"') field += text[++index];
+      else quoted = false;
+    } else if (character === '"') quoted = true;
+    else if (character === ",") {
+      row.push(field);
+      field = "";
+    } else if (character === "\n") {
+      rows.push([...row, field]);
+      row = [];
+      field = "";
+    } else if (character !== "\r") field += character;
+  }
+  if (field !== "" || row.length > 0) rows.push([...row, field]);
+  return rows;
+}
+
+/**
+ * A report read back from its CSV (what the run viewer shows): the inverse of `reportCsv`, except for the failures'
+ * lines, which only report.md holds. An empty cell (a mean or std that is undefined) reads as NaN.
+ */
+export function parseReportCsv(name: string, text: string): SweepReport {
+  const [header = [], ...rows] = parseCsv(text);
+  const quantities = header
+    .filter((column) => column.endsWith(".mean"))
+    .map((column) => column.slice(0, -".mean".length));
+  const number = (cell: string | undefined) => (cell === undefined || cell === "" ? Number.NaN : Number(cell));
+  const settings = rows.map((cells): SettingReport => {
+    const cell = (column: string) => number(cells[header.indexOf(column)]);
+    return {
+      setting: cells[0] ?? "",
+      finished: cell("finished"),
+      failed: cell("failed"),
+      pending: cell("pending"),
+      failures: [],
+      seconds: cell("seconds"),
+      quantities: Object.fromEntries(
+        quantities.map((quantity) => [
+          quantity,
+          { mean: cell(`${quantity}.mean`), std: cell(`${quantity}.std`), count: cell(`${quantity}.n`) },
+        ]),
+      ),
+    };
+  });
+  return { name, quantities, settings };
+}

@@ -9,6 +9,7 @@ import { readSweepPlan } from "../../../src/cli/sweepCommand.js";
 import { ConfigError } from "../../../src/core/config.js";
 import {
   aggregateSweep,
+  parseReportCsv,
   reportCsv,
   reportMarkdown,
   summarize,
@@ -194,5 +195,23 @@ describe("sweep reports", () => {
     );
     expect(csv[1]).toBe(`a,2,0,0,5,7,${Math.SQRT2},2`);
     expect(csv[2]).toBe("b,0,1,1,1,,,0");
+  });
+
+  it("read back from CSV (the run viewer's table) as they were written, quoted names and empty cells included", () => {
+    const outcomes: RunOutcome[] = [
+      { name: "x1", setting: 'lr-0.1,"fast"', seed: 1, state: "done", seconds: 2.5, numbers: { "m.a": 0.25 } },
+      { name: "x2", setting: 'lr-0.1,"fast"', seed: 2, state: "done", seconds: 1, numbers: { "m.a": 0.75 } },
+      { name: "y1", setting: "plain", seed: 1, state: "done", seconds: 4, numbers: { "m.a": 3, "m.b": -1 } },
+      { name: "z1", setting: "none", seed: 1, state: "failed", message: "NaN", seconds: 1, numbers: {} },
+    ];
+    const report = aggregateSweep("s", ['lr-0.1,"fast"', "plain", "none"], outcomes);
+    const read = parseReportCsv("s", reportCsv(report));
+    expect(read.quantities).toEqual(["m.a", "m.b"]);
+    // NaN reads back as NaN (a single seed's std, a metric no run has); only the failures' lines stay in report.md.
+    expect(read).toEqual({
+      ...report,
+      settings: report.settings.map((setting) => ({ ...setting, failures: [] })),
+    });
+    expect(Number.isNaN(read.settings[1]!.quantities["m.a"]!.std)).toBe(true);
   });
 });

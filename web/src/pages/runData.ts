@@ -7,7 +7,11 @@ import { parseMetricsLog } from "../../../src/core/training/metricsLog.js";
 
 /** What the lab server answers for a directory. */
 interface Listing {
-  entries: Array<{ name: string; kind: "file" | "directory" }>;
+  entries: ListingEntry[];
+}
+export interface ListingEntry {
+  name: string;
+  kind: "file" | "directory";
 }
 
 export interface RunStatus {
@@ -48,13 +52,14 @@ export function runUrl(name: string): string {
   return `/runs/${encodeURIComponent(name)}/`;
 }
 
-async function listing(url: string): Promise<Listing["entries"]> {
+/** The entries of the directory at `url` (ending in "/"); none when it does not exist. */
+export async function listing(url: string): Promise<ListingEntry[]> {
   const response = await fetch(url);
   if (!response.ok) return [];
   return ((await response.json()) as Listing).entries;
 }
 
-async function json<T>(url: string): Promise<T | null> {
+export async function json<T>(url: string): Promise<T | null> {
   const response = await fetch(url, { cache: "no-cache" });
   if (!response.ok) return null;
   try {
@@ -64,20 +69,45 @@ async function json<T>(url: string): Promise<T | null> {
   }
 }
 
-/** Every directory under /runs/ that holds a config.json, newest name last. */
-export async function listRuns(): Promise<RunSummary[]> {
-  const directories = (await listing("/runs/")).filter((entry) => entry.kind === "directory");
-  const runs = await Promise.all(
-    directories.map(async ({ name }) => {
-      const url = runUrl(name);
-      const [config, status] = await Promise.all([
-        json<Record<string, unknown>>(`${url}config.json`),
-        json<RunStatus>(`${url}status.json`),
-      ]);
-      return config ? { name, url, config, status } : null;
-    }),
+/** Whether a listing holds a file of that name. */
+export function hasFile(entries: readonly ListingEntry[], name: string): boolean {
+  return entries.some((entry) => entry.kind === "file" && entry.name === name);
+}
+
+/** A marker file of a sweep directory (src/node/sweep/plan.ts: PLAN_FILE). */
+const SWEEP_PLAN_FILE = "sweep.json";
+
+/** What the runs directory holds: runs, and the URLs of sweep directories (itself, or those one level down). */
+export interface RunsRoot {
+  /** Directories under /runs/ that hold a config.json, newest name last. */
+  runs: RunSummary[];
+  /** Base URLs (ending in "/") of the directories that hold a sweep.json: /runs/ itself, or /runs/<sweep>/. */
+  sweeps: string[];
+}
+
+/**
+ * Reads the runs directory. Each directory is listed before anything in it is fetched, so that nothing asked for is
+ * missing (a browser logs every 404 as an error).
+ */
+export async function listRunsRoot(): Promise<RunsRoot> {
+  const root = await listing("/runs/");
+  const sweeps = hasFile(root, SWEEP_PLAN_FILE) ? ["/runs/"] : [];
+  const found = await Promise.all(
+    root
+      .filter((entry) => entry.kind === "directory")
+      .map(async ({ name }) => {
+        const url = runUrl(name);
+        const entries = await listing(url);
+        if (hasFile(entries, SWEEP_PLAN_FILE)) sweeps.push(url);
+        if (!hasFile(entries, "config.json")) return null;
+        const [config, status] = await Promise.all([
+          json<Record<string, unknown>>(`${url}config.json`),
+          json<RunStatus>(`${url}status.json`),
+        ]);
+        return config ? { name, url, config, status } : null;
+      }),
   );
-  return runs.filter((run): run is RunSummary => run !== null);
+  return { runs: found.filter((run): run is RunSummary => run !== null), sweeps: sweeps.sort() };
 }
 
 export async function readRun(url: string): Promise<RunContents> {

@@ -12,7 +12,8 @@ import { LineChart } from "../views/lineChart.js";
 import { drawPoints } from "../views/pointsPlot.js";
 import type { FromSampler, LoadedGenerator, ToSampler } from "../worker/protocol.js";
 import { LatentExplorer } from "./latentExplorer.js";
-import { listRuns, readRun, runUrl, type RunContents, type RunSummary } from "./runData.js";
+import { listRunsRoot, readRun, runUrl, type RunContents, type RunSummary } from "./runData.js";
+import { SweepView } from "./sweepView.js";
 
 /** A running run is re-read this often. */
 const POLL_INTERVAL_MS = 3000;
@@ -131,9 +132,13 @@ const explorer = new LatentExplorer(
   },
 );
 
+/** Shown when --runs is a sweep directory or holds some: the sweep's runs overlaid, and its report. */
+const sweepView = new SweepView(state, saveState);
+
 const content = element(
   "div",
   { class: "content" },
+  sweepView.root,
   title,
   summary,
   element("div", { class: "row" }, gridsPanel, samplesPanel),
@@ -157,7 +162,9 @@ function describe(run: RunSummary): string {
 }
 
 async function loadRunList(): Promise<void> {
-  runs = await listRuns();
+  const root = await listRunsRoot();
+  runs = root.runs;
+  await sweepView.show(root.sweeps);
   runList.replaceChildren(
     ...(runs.length
       ? runs.map((run) => {
@@ -173,7 +180,9 @@ async function loadRunList(): Promise<void> {
       : [
           element("p", {
             class: "note",
-            text: "No runs here yet. Train one, e.g.  tsgan train --dataset ring-2d --out runs/ring  — and refresh.",
+            text: root.sweeps.length
+              ? "No single runs here: the sweeps' runs are in the sweep view."
+              : "No runs here yet. Train one, e.g.  tsgan train --dataset ring-2d --out runs/ring  — and refresh.",
           }),
         ]),
   );

@@ -19,6 +19,8 @@ export interface SeriesSpec {
   color: string;
   dash?: number[];
   width?: number;
+  /** Shown in the legend (default true); series that share a label and colour list it once. */
+  legend?: boolean;
 }
 
 export interface LineChartOptions {
@@ -27,6 +29,8 @@ export interface LineChartOptions {
   scale?: "linear" | "log";
   /** Always include these y values (e.g. 0 and 1 for probabilities). */
   include?: number[];
+  /** What an empty chart says (default: "no data yet — press play", the training pages' case). */
+  empty?: string;
 }
 
 interface SeriesData {
@@ -109,7 +113,7 @@ export class LineChart {
     this.drawFrame(context, width, height);
     if (!Number.isFinite(xLow)) {
       context.fillStyle = COLORS.muted;
-      context.fillText("no data yet — press play", MARGIN.left + 8, MARGIN.top + 20);
+      context.fillText(this.options.empty ?? "no data yet — press play", MARGIN.left + 8, MARGIN.top + 20);
       return;
     }
     if (xHigh === xLow) xHigh = xLow + 1;
@@ -145,6 +149,7 @@ export class LineChart {
     context.font = "11px system-ui, sans-serif";
     let legendX = MARGIN.left;
     for (const spec of this.options.series) {
+      if (spec.legend === false) continue;
       context.strokeStyle = spec.color;
       context.lineWidth = 2;
       context.setLineDash(spec.dash ?? []);
