@@ -259,7 +259,13 @@ describe("the tsgan lab in Chromium", () => {
       (count) => Number(document.querySelector<HTMLElement>("#view")?.dataset.probes) > count,
       probes,
     );
-    expect(await canvasFingerprint(training.page, "#view")).not.toBe(rows); // 64 threes, not a row per class
+    // The probe is drawn on the next animation frame: give the canvas up to 5 s to show it.
+    let threes = await canvasFingerprint(training.page, "#view");
+    for (let waited = 0; threes === rows && waited < 5000; waited += 100) {
+      await training.page.waitForTimeout(100);
+      threes = await canvasFingerprint(training.page, "#view");
+    }
+    expect(threes).not.toBe(rows); // 64 threes, not a row per class
     expect(await training.page.evaluate(() => location.hash)).toContain("sampleClass=3");
     await expectClean(training.page, training.errors);
     await training.page.close();
