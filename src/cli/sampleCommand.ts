@@ -10,6 +10,7 @@ import { Command } from "commander";
 import { NODE_BACKEND_NAMES, resolveConfig, type BackendName } from "../core/config.js";
 import { Rng } from "../core/engine/random.js";
 import { disposeGan } from "../core/training/gan.js";
+import { SAMPLE_PURPOSE } from "../core/training/sampling.js";
 import { openGan } from "../node/run/openGan.js";
 import { RunDirectory, RunError, stepName } from "../node/run/runDirectory.js";
 import { randomSampleInputs, writeSamplePicture } from "../node/run/samples.js";
@@ -66,7 +67,7 @@ export function sampleCommand(): Command {
           const { noise, choice } = randomSampleInputs(
             config,
             options.count,
-            Rng.derive(seed, "sample"),
+            Rng.derive(seed, SAMPLE_PURPOSE), // the key sampleGan uses: library and CLI draw the same samples
             options.class,
           );
           const which = gan.generatorEma && !options.rawGenerator ? "EMA generator" : "generator";

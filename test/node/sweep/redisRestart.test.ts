@@ -11,15 +11,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startRedis, type TestRedis } from "./redisServer.js";
+import { FAST_HAND_OVER, startRedis, type TestRedis } from "./redisServer.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "..", "bin", "tsgan.js");
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-redis-restart-"));
 const children: ChildProcess[] = [];
 let redis: TestRedis;
 
-/** Short BullMQ intervals: a job whose lock vanished with Redis is noticed in about two seconds, not thirty. */
-const FAST_HAND_OVER = ["--lock-duration", "2000", "--stalled-interval", "500"];
 /** Each bounded wait of the test; the test as a whole gets TEST_TIMEOUT_MS. */
 const WAIT_TIMEOUT_MS = 90_000;
 const TEST_TIMEOUT_MS = 180_000;

@@ -15,15 +15,13 @@ import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUE_NAME, closeQueue, jobId, queueConnection } from "../../../src/node/sweep/queue.js";
-import { freePort, startRedis, type TestRedis } from "./redisServer.js";
+import { FAST_HAND_OVER, freePort, startRedis, type TestRedis } from "./redisServer.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "..", "bin", "tsgan.js");
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-sweep-"));
 const children: ChildProcess[] = [];
 let redis: TestRedis;
 
-/** Short BullMQ intervals, so that a killed worker's run moves on in about two seconds instead of thirty. */
-const FAST_HAND_OVER = ["--lock-duration", "2000", "--stalled-interval", "500"];
 /** About 40 s on an idle 2-core machine; several minutes when six jobs share it (each CLI start loads TF.js). */
 const QUEUE_TEST_TIMEOUT_MS = 300_000;
 const RUN_STEPS = 60;
