@@ -238,12 +238,12 @@ export const ConfigSchema = z
     learningRateDecay: why(
       z.number().min(1),
       1,
-      "SGD's rate after t updates is rate / decay^t (the paper's code: 1.000004, pylearn2's ExponentialDecay); 1 = constant",
+      "the rate after t updates is rate / decay^t, for SGD and Adam (the paper's code: 1.000004, pylearn2's ExponentialDecay); 1 = constant",
     ),
     minimumLearningRate: why(
       z.number().nonnegative(),
       0,
-      "the floor of the decayed SGD rate (the paper's code: 1e-6); 0 = none",
+      "the floor of the decayed rate (the paper's code: 1e-6); 0 = none",
     ),
     finalMomentum: why(
       probability.nullable(),
@@ -388,11 +388,8 @@ function checkConditionalOptions(config: Config): Config {
 
 /** Refuses the paper-reproduction options (schedules, initial bias, data subset) where they cannot mean anything. */
 function checkPaperOptions(config: Config): Config {
-  const scheduled = config.learningRateDecay !== 1 || config.minimumLearningRate > 0 || config.finalMomentum !== null;
-  if (scheduled && config.optimizer !== "sgd") {
-    throw new ConfigError(
-      "config: learningRateDecay, minimumLearningRate and finalMomentum schedule SGD; set optimizer to sgd",
-    );
+  if (config.finalMomentum !== null && config.optimizer !== "sgd") {
+    throw new ConfigError("config: finalMomentum ramps SGD's momentum; set optimizer to sgd");
   }
   const [rampStart, rampEnd] = config.momentumRampUpdates;
   if (rampEnd < rampStart) {

@@ -9,7 +9,14 @@
 import type { Config } from "../config.js";
 import { ADAM_KERNEL, backendHasKernel, runFusedAdam, type AdamKernelAttributes } from "../engine/fusedKernels.js";
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
-import { scheduledLearningRate, scheduledMomentum, sgdSchedule, type SgdSchedule } from "./schedules.js";
+import {
+  learningRateSchedule,
+  scheduledLearningRate,
+  scheduledMomentum,
+  sgdSchedule,
+  type LearningRateSchedule,
+  type SgdSchedule,
+} from "./schedules.js";
 
 /** Adam's ε, added to √v̂ as in PyTorch. */
 export const ADAM_EPSILON = 1e-8;
@@ -95,25 +102,31 @@ abstract class SlottedOptimizer implements Optimizer {
 }
 
 /**
- * Adam (Kingma & Ba 2015): m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − α·m̂ / (√v̂ + ε).
+ * Adam (Kingma & Ba 2015): m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − α_t·m̂ / (√v̂ + ε), where α_t is the
+ * given rate, or follows the given decay schedule (schedules.ts) at t = updates applied so far.
  * On a backend with the fused TsganAdam kernel (engine/fusedKernels.ts) each variable's update is one kernel
  * instead of ~13 element-wise ones, with bit-identical results; elsewhere it runs as the ops written out below.
  */
 export class Adam extends SlottedOptimizer {
   readonly kind = "adam" as const;
 
+  private readonly schedule: LearningRateSchedule;
+
   constructor(
     variables: Variable[],
     names: string[],
-    private readonly learningRate: number,
+    learningRate: number | LearningRateSchedule,
     private readonly beta1: number,
     private readonly beta2: number,
   ) {
     super(variables, names, ["m", "v"]);
+    this.schedule =
+      typeof learningRate === "number" ? { learningRate, learningRateDecay: 1, minimumLearningRate: 0 } : learningRate;
   }
 
   apply(gradients: Tensor[]): void {
     this.checkGradients(gradients);
+    const learningRate = scheduledLearningRate(this.schedule, this.steps);
     const t = this.steps + 1;
     const firstCorrection = 1 - this.beta1 ** t; // float64 on the JS side
     const secondCorrection = Math.sqrt(1 - this.beta2 ** t);
@@ -131,7 +144,7 @@ export class Adam extends SlottedOptimizer {
             oneMinusBeta2: 1 - this.beta2,
             secondCorrection,
             epsilon: ADAM_EPSILON,
-            stepSize: this.learningRate / firstCorrection,
+            stepSize: learningRate / firstCorrection,
           };
           const inputs = { variable, gradient, m: m.variable, v: v.variable };
           const [newVariable, newM, newV] = runFusedAdam(inputs, attributes);
@@ -146,7 +159,7 @@ export class Adam extends SlottedOptimizer {
         v.variable.assign(newV);
         // θ ← θ − (α / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
         const denominator = tf.add(tf.div(tf.sqrt(newV), secondCorrection), ADAM_EPSILON);
-        variable.assign(tf.sub(variable, tf.mul(tf.div(newM, denominator), this.learningRate / firstCorrection)));
+        variable.assign(tf.sub(variable, tf.mul(tf.div(newM, denominator), learningRate / firstCorrection)));
       });
     });
     this.steps = t;
@@ -193,6 +206,6 @@ export function createOptimizer(
   learningRate: number,
 ): Optimizer {
   return config.optimizer === "adam"
-    ? new Adam(variables, names, learningRate, config.beta1, config.beta2)
+    ? new Adam(variables, names, learningRateSchedule(config, learningRate), config.beta1, config.beta2)
     : new MomentumSgd(variables, names, sgdSchedule(config, learningRate));
 }

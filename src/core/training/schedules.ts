@@ -1,5 +1,5 @@
 /**
- * SGD's learning-rate and momentum schedules, as the paper's released code ran them (Goodfellow et al. 2014,
+ * Learning-rate and momentum schedules. SGD's are the paper's, as its released code ran them (Goodfellow et al. 2014,
  * github.com/goodfeli/adversarial, mnist.yaml, on pylearn2):
  *
  *   rate(t)     = max(rate₀ / decay^t, floor)                  pylearn2's ExponentialDecay: decay 1.000004, floor 1e-6
@@ -15,19 +15,39 @@
  */
 import type { Config } from "../config.js";
 
-/** What SGD's schedule needs from the config; the base rate is per network (G's or D's). */
-export type SgdScheduleConfig = Pick<
-  Config,
-  "momentum" | "finalMomentum" | "momentumRampUpdates" | "learningRateDecay" | "minimumLearningRate"
->;
-
-export interface SgdSchedule {
+/**
+ * The exponential rate decay, which Adam shares with SGD: rate(t) = max(rate₀ / decay^t, floor). For Adam it is the
+ * simplest annealing of the step size that lets a generator settle onto sharp modes at the end of a run (the results
+ * campaign's toy recipes, docs/results.md); decay 1 (the default) keeps Adam's constant rate.
+ */
+export interface LearningRateSchedule {
   /** The rate of the first update (rate₀). */
   learningRate: number;
   /** The rate is divided by this after every update; 1 = constant. */
   learningRateDecay: number;
   /** The rate never falls below this. */
   minimumLearningRate: number;
+}
+
+/** The rate schedule the config gives a network whose first rate is `learningRate` (either optimizer). */
+export function learningRateSchedule(
+  config: Pick<Config, "learningRateDecay" | "minimumLearningRate">,
+  learningRate: number,
+): LearningRateSchedule {
+  return {
+    learningRate,
+    learningRateDecay: config.learningRateDecay,
+    minimumLearningRate: config.minimumLearningRate,
+  };
+}
+
+/** What SGD's schedule needs from the config; the base rate is per network (G's or D's). */
+export type SgdScheduleConfig = Pick<
+  Config,
+  "momentum" | "finalMomentum" | "momentumRampUpdates" | "learningRateDecay" | "minimumLearningRate"
+>;
+
+export interface SgdSchedule extends LearningRateSchedule {
   /** μ₀: the momentum until the ramp starts. */
   momentum: number;
   /** μ₁: the momentum from the ramp's end on. */
@@ -39,9 +59,7 @@ export interface SgdSchedule {
 /** The schedule the config gives a network whose first rate is `learningRate`. */
 export function sgdSchedule(config: SgdScheduleConfig, learningRate: number): SgdSchedule {
   return {
-    learningRate,
-    learningRateDecay: config.learningRateDecay,
-    minimumLearningRate: config.minimumLearningRate,
+    ...learningRateSchedule(config, learningRate),
     momentum: config.momentum,
     finalMomentum: config.finalMomentum ?? config.momentum,
     rampUpdates: config.momentumRampUpdates,
@@ -49,7 +67,7 @@ export function sgdSchedule(config: SgdScheduleConfig, learningRate: number): Sg
 }
 
 /** The rate of the update that follows `updates` applied ones: max(rate₀ / decay^t, floor), in float64. */
-export function scheduledLearningRate(schedule: SgdSchedule, updates: number): number {
+export function scheduledLearningRate(schedule: LearningRateSchedule, updates: number): number {
   if (schedule.learningRateDecay === 1) return schedule.learningRate;
   return Math.max(schedule.learningRate / schedule.learningRateDecay ** updates, schedule.minimumLearningRate);
 }

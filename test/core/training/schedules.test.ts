@@ -1,14 +1,15 @@
 /**
  * SGD's learning-rate decay and momentum ramp (the paper's code's ExponentialDecay and MomentumAdjustor) against
- * their closed forms, a scheduled MomentumSgd against a float64 hand computation, and the config's refusals of the
- * paper-reproduction options where they mean nothing.
+ * their closed forms, a scheduled MomentumSgd against a float64 hand computation, Adam under the same rate decay,
+ * and the config's refusals of the paper-reproduction options where they mean nothing.
  */
 import { afterEach, describe, expect, it } from "vitest";
 
 import { ConfigError, resolveConfig, type ConfigInput } from "../../../src/core/config.js";
 import { tf, type Variable } from "../../../src/core/engine/tf.js";
-import { MomentumSgd } from "../../../src/core/training/optimizers.js";
+import { Adam, createOptimizer, MomentumSgd } from "../../../src/core/training/optimizers.js";
 import {
+  learningRateSchedule,
   scheduledLearningRate,
   scheduledMomentum,
   sgdSchedule,
@@ -110,9 +111,60 @@ describe("MomentumSgd with a schedule", () => {
   });
 });
 
+describe("Adam with a decaying rate", () => {
+  const created: Array<{ dispose(): void }> = [];
+  afterEach(() => {
+    for (const item of created.splice(0)) item.dispose();
+  });
+
+  it("steps by ≈ rate(t)·sign(g) under a constant gradient: the decay reaches Adam's step size", () => {
+    // With a constant gradient g, m̂ = g and v̂ = g² at every t (bias corrections exact), so each update is
+    // rate(t)·g/(|g| + ε) ≈ rate(t)·sign(g): the weight's path is the sum of the scheduled rates.
+    const config = resolveConfig({
+      optimizer: "adam",
+      learningRateDecay: 2,
+      minimumLearningRate: 0.01,
+      generatorLearningRate: 0.1,
+      discriminatorLearningRate: 0.1,
+    });
+    const schedule = learningRateSchedule(config, 0.1);
+    const variable: Variable = tf.variable(tf.tensor1d([0, 0]));
+    created.push(variable);
+    const optimizer = createOptimizer(config, [variable], ["w"], 0.1);
+    created.push(optimizer);
+    expect(optimizer).toBeInstanceOf(Adam);
+    const updates = 6;
+    for (let t = 0; t < updates; t++) {
+      const gradient = tf.tensor1d([3, -0.5]);
+      optimizer.apply([gradient]);
+      gradient.dispose();
+    }
+    // 0.1 + 0.05 + 0.025 + 0.0125 + 0.01 (floor) + 0.01 = 0.2075, against 0.6 at a constant rate.
+    const travelled = Array.from({ length: updates }, (_, t) => scheduledLearningRate(schedule, t)).reduce(
+      (sum, rate) => sum + rate,
+    );
+    expect(travelled).toBeCloseTo(0.2075, 12);
+    const [first, second] = Array.from(variable.dataSync());
+    expect(first).toBeCloseTo(-travelled, 6);
+    expect(second).toBeCloseTo(travelled, 6);
+  });
+
+  it("keeps a constant rate when given a number (the default decay of 1)", () => {
+    const variable: Variable = tf.variable(tf.tensor1d([0]));
+    created.push(variable);
+    const optimizer = new Adam([variable], ["w"], 0.1, 0.5, 0.999);
+    created.push(optimizer);
+    for (let t = 0; t < 3; t++) {
+      const gradient = tf.tensor1d([1]);
+      optimizer.apply([gradient]);
+      gradient.dispose();
+    }
+    expect(variable.dataSync()[0]).toBeCloseTo(-0.3, 6);
+  });
+});
+
 describe("the config refuses the paper's options where they mean nothing", () => {
   const refusals: Array<[string, ConfigInput, RegExp]> = [
-    ["a schedule on Adam", { learningRateDecay: 1.000004 }, /set optimizer to sgd/],
     ["a momentum ramp on Adam", { finalMomentum: 0.7 }, /set optimizer to sgd/],
     ["a ramp that ends before it starts", { optimizer: "sgd", momentumRampUpdates: [10, 5] }, /ends \(5\) before/],
     [
