@@ -173,7 +173,10 @@ export function sweepCommand(output: OutputConfiguration = {}): Command {
     .action((file: string, options: RunOptions) => runSweep(file, options));
   command
     .command("report")
-    .description("write report.md, report.csv and report.svg of a sweep directory: mean ± std over seeds per setting")
+    .description(
+      "write report.md, .csv, .json and .svg of a sweep directory (mean ± std over seeds per setting), " +
+        "and curves.svg when its runs logged training-time evaluation",
+    )
     .argument("<dir>", "sweep directory (<runs>/<sweep name>)")
     .action(async (directory: string) => {
       const { report, paths } = await writeSweepReport(directory);

@@ -30,6 +30,7 @@ import { RunDirectory, RunError, stepName, type RunStatus } from "./run/runDirec
 import { fixedSampleInputs, writeSamplePicture } from "./run/samples.js";
 import { evaluateDuringTraining, trainingMetrics } from "./trainingEval.js";
 import { asWriteError, FileWriteError, writeFileAtomic } from "./visual/files.js";
+import { evaluationCurvesSvg } from "./visual/curves.js";
 import { lossCurvesSvg } from "./visual/plots.js";
 
 /** Keys a resumed run may change; anything else would make the checkpoint describe a different model. */
@@ -219,10 +220,10 @@ async function trainInto(
     const { manifest, data } = encodeCheckpoint(gan);
     await run.writeCheckpoint(manifest, data);
     lastCheckpoint = stepName(step);
-    await writeFileAtomic(
-      join(run.plotsDir, "losses.svg"),
-      await lossCurvesSvg(await run.readMetrics(), gan.loss.scoreMeaning),
-    );
+    const records = await run.readMetrics();
+    await writeFileAtomic(join(run.plotsDir, "losses.svg"), await lossCurvesSvg(records, gan.loss.scoreMeaning));
+    const evaluationCurves = await evaluationCurvesSvg(records); // null unless --eval-every logged something
+    if (evaluationCurves) await writeFileAtomic(join(run.plotsDir, "eval.svg"), evaluationCurves);
     await status("running", { lastCheckpoint });
   });
 

@@ -59,6 +59,7 @@ describe("trainRun end to end", () => {
     const grid = PNG.sync.read(readFileSync(join(out, "samples", "step_000006.png")));
     expect(grid.width).toBeGreaterThan(8 * 8); // an 8×8 grid of 8×8 images plus padding
     expect(readFileSync(join(out, "plots", "losses.svg"), "utf8")).toMatch(/^<svg/);
+    expect(existsSync(join(out, "plots", "eval.svg"))).toBe(false); // no --eval-every, no evaluation curves
     expect(readdirSync(join(out, "checkpoints")).sort()).toEqual(["step_000003", "step_000006"]);
     const manifest = JSON.parse(readFileSync(join(out, "checkpoints", "step_000006", "manifest.json"), "utf8"));
     expect(manifest).toMatchObject({ step: 6, config });
@@ -130,7 +131,7 @@ describe("trainRun end to end", () => {
     expect(readdirSync(join(out, "checkpoints"))).toEqual(["step_000002"]);
   });
 
-  it("--eval-every appends cheap metrics to metrics.jsonl", async () => {
+  it("--eval-every appends cheap metrics to metrics.jsonl and draws each against step in plots/eval.svg", async () => {
     const out = join(scratch, "run-eval");
     const config = resolveConfig({
       dataset: "ring-2d",
@@ -153,6 +154,8 @@ describe("trainRun end to end", () => {
       expect(record.eval?.modesCovered).toBeLessThanOrEqual(8);
       expect(record.eval?.jensenShannon).toBeGreaterThan(0);
     }
+    const curves = readFileSync(join(out, "plots", "eval.svg"), "utf8");
+    for (const key of Object.keys(records[0]!.eval!)) expect(curves).toContain(`>${key}</text>`); // a panel each
   });
 
   it("warns, once, when D saturates (minimax, k = 3, a fast D) and logs the warning", async () => {

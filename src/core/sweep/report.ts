@@ -1,7 +1,7 @@
 /**
  * The sweep report: per setting, mean ± standard deviation over seeds of each evaluated number, the runs finished
  * and failed (with each failure's one line), and wall time. Isomorphic: it aggregates what src/node/sweep/report.ts
- * reads from the run directories, and formats Markdown and CSV.
+ * reads from the run directories, and formats Markdown, CSV and JSON (report.json, {@link SweepReportJson}).
  */
 
 /** What one run came to, as read from its directory. */
@@ -150,6 +150,78 @@ export function reportCsv(report: SweepReport): string {
     return cells;
   });
   return `${[header, ...rows].map((row) => row.map(csvField).join(",")).join("\n")}\n`;
+}
+
+/** The format tag of report.json; a new tag for any change a reader of the old shape would misread. */
+export const SWEEP_REPORT_FORMAT = "tsgan-sweep-report/1";
+
+/** A number of report.json: JSON has no NaN or infinity, so an undefined value (one seed's std) is null. */
+export type JsonNumber = number | null;
+
+/**
+ * report.json: the report (settings with their counts, failures, seconds and per-quantity mean, std and count) and
+ * each run as read from its directory, in the plan's order. Every key is always present; what a run has not got
+ * yet (seconds before it ends, a message unless it failed) is null. No timestamps, so a report of the same runs is
+ * the same file.
+ */
+export interface SweepReportJson {
+  format: typeof SWEEP_REPORT_FORMAT;
+  name: string;
+  quantities: string[];
+  settings: Array<{
+    setting: string;
+    finished: number;
+    failed: number;
+    pending: number;
+    failures: string[];
+    seconds: number;
+    quantities: Record<string, { mean: JsonNumber; std: JsonNumber; count: number }>;
+  }>;
+  runs: Array<{
+    name: string;
+    setting: string;
+    seed: number;
+    state: RunOutcome["state"];
+    message: string | null;
+    seconds: JsonNumber;
+    numbers: Record<string, JsonNumber>;
+  }>;
+}
+
+function jsonNumber(value: number | undefined): JsonNumber {
+  return value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+/** The report and its runs as report.json holds them (serialize with JSON.stringify). */
+export function reportJson(report: SweepReport, outcomes: readonly RunOutcome[]): SweepReportJson {
+  return {
+    format: SWEEP_REPORT_FORMAT,
+    name: report.name,
+    quantities: [...report.quantities],
+    settings: report.settings.map((setting) => ({
+      setting: setting.setting,
+      finished: setting.finished,
+      failed: setting.failed,
+      pending: setting.pending,
+      failures: [...setting.failures],
+      seconds: setting.seconds,
+      quantities: Object.fromEntries(
+        Object.entries(setting.quantities).map(([quantity, { mean, std, count }]) => [
+          quantity,
+          { mean: jsonNumber(mean), std: jsonNumber(std), count },
+        ]),
+      ),
+    })),
+    runs: outcomes.map((outcome) => ({
+      name: outcome.name,
+      setting: outcome.setting,
+      seed: outcome.seed,
+      state: outcome.state,
+      message: outcome.message ?? null,
+      seconds: jsonNumber(outcome.seconds),
+      numbers: Object.fromEntries(Object.entries(outcome.numbers).map(([key, value]) => [key, jsonNumber(value)])),
+    })),
+  };
 }
 
 /** The rows of a CSV text (RFC 4180: quoted fields may hold commas, doubled quotes and newlines). */

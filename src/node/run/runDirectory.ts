@@ -8,6 +8,7 @@
  *     samples/step_000500.png  grid from the fixed noise (samples/step_000500.svg, a plot, for toy data);
  *                              `tsgan sample` adds samples/sample_<step>.png (or .svg)
  *     plots/losses.svg         loss curves
+ *     plots/eval.svg           training-time evaluation against step (--eval-every; absent without it)
  *     checkpoints/step_000500/ manifest.json + tensors.bin: everything needed to resume
  *     eval/step_000500.json    `tsgan eval`'s metrics of that checkpoint (src/node/evaluate.ts)
  *     status.json              step, steps, state (running / done / stopped / failed) and why

@@ -7,7 +7,8 @@
  *     sweep.json                 the expanded plan: settings, runs, each run's resolved config
  *     <run name>/                a normal run directory (config.json, metrics.jsonl, checkpoints/, eval/, …)
  *       sweep-outcome.json       how the run's last attempt ended: done / failed (why), seconds, attempts
- *     report.md, report.csv, report.svg   `tsgan sweep report`
+ *     report.md, report.csv, report.svg, report.json   `tsgan sweep report`
+ *     curves.svg                 `tsgan sweep report`, when the runs logged training-time evaluation
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";

@@ -1,7 +1,9 @@
 /**
  * `tsgan sweep report DIR`: reads each run of a sweep directory (sweep-outcome.json and its newest eval/*.json),
- * aggregates them per setting (src/core/sweep/report.ts) and writes report.md, report.csv and report.svg (one panel
- * per quantity: mean over seeds by setting, with ± one standard deviation as error bars).
+ * aggregates them per setting (src/core/sweep/report.ts) and writes report.md, report.csv, report.json (the report
+ * and every run's numbers, for scripts) and report.svg (one panel per quantity: mean over seeds by setting, with ±
+ * one standard deviation as error bars); and, when runs logged training-time evaluation (evalEvery), curves.svg
+ * (src/node/visual/curves.ts: one panel per evaluated number, a line per run, a colour per setting).
  */
 import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
@@ -12,13 +14,16 @@ import { metricByName } from "../../core/metrics/index.js";
 import {
   aggregateSweep,
   reportCsv,
+  reportJson,
   reportMarkdown,
   type RunOutcome,
   type SweepReport,
 } from "../../core/sweep/report.js";
 import type { SweepPlan } from "../../core/sweep/sweepFile.js";
 import type { EvaluationReport } from "../evaluate.js";
+import { RunDirectory } from "../run/runDirectory.js";
 import { CHART_CONFIG, PANEL_HEIGHT, SERIES_COLORS, renderVegaLiteSvg } from "../visual/charts.js";
+import { sweepCurvesSvg, type RunCurves } from "../visual/curves.js";
 import { writeFileAtomic } from "../visual/files.js";
 import { readOutcome, readStoredPlan } from "./plan.js";
 
@@ -114,18 +119,43 @@ export function reportPlotSpec(report: SweepReport): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Writes report.md, report.csv and report.svg into the sweep directory; returns the report and the paths. */
+/** Each run's metrics.jsonl records with training-time evaluation (none for a run not started or without it). */
+export async function readRunCurves(directory: string, plan: SweepPlan): Promise<RunCurves[]> {
+  return Promise.all(
+    plan.runs.map(async (run) => ({
+      name: run.name,
+      setting: run.setting,
+      records: (await new RunDirectory(join(directory, run.name)).readMetrics()).filter((record) => record.eval),
+    })),
+  );
+}
+
+/**
+ * Writes report.md, report.csv, report.svg and report.json into the sweep directory, and curves.svg when its runs
+ * logged training-time evaluation; returns the report and the paths written (report.md first).
+ */
 export async function writeSweepReport(directory: string): Promise<{ report: SweepReport; paths: string[] }> {
   const plan = await readStoredPlan(directory);
   const outcomes = await readRunOutcomes(directory, plan);
-  const report = aggregateSweep(
-    plan.name,
-    plan.settings.map((setting) => setting.name),
-    outcomes,
+  const settingOrder = plan.settings.map((setting) => setting.name);
+  const report = aggregateSweep(plan.name, settingOrder, outcomes);
+  const files: Array<[name: string, text: string]> = [
+    ["report.md", reportMarkdown(report)],
+    ["report.csv", reportCsv(report)],
+    ["report.svg", await renderVegaLiteSvg(reportPlotSpec(report))],
+    ["report.json", `${JSON.stringify(reportJson(report, outcomes), null, 2)}\n`],
+  ];
+  const curves = await sweepCurvesSvg(
+    `Sweep ${plan.name}: training-time evaluation, a line per run`,
+    await readRunCurves(directory, plan),
+    settingOrder,
   );
-  const paths = ["report.md", "report.csv", "report.svg"].map((name) => join(directory, name));
-  await writeFileAtomic(paths[0]!, reportMarkdown(report));
-  await writeFileAtomic(paths[1]!, reportCsv(report));
-  await writeFileAtomic(paths[2]!, await renderVegaLiteSvg(reportPlotSpec(report)));
+  if (curves) files.push(["curves.svg", curves]);
+  const paths: string[] = [];
+  for (const [name, text] of files) {
+    const path = join(directory, name);
+    await writeFileAtomic(path, text);
+    paths.push(path);
+  }
   return { report, paths };
 }

@@ -1,8 +1,8 @@
 /**
  * Generic chart building blocks shared by every tsgan plot: headless vega-lite → SVG rendering, the colour and name
- * conventions, subsampling, and a multi-series line chart. Specific plots (loss curves, toy histograms and scatters)
- * live in plots.ts; later plots (evaluation curves) should build on {@link lineChartSpec} and
- * {@link renderVegaLiteSvg}.
+ * conventions, subsampling, and a multi-series line chart. Specific plots live beside it, built on
+ * {@link lineChartSpec} and {@link renderVegaLiteSvg}: loss curves, toy histograms and scatters in plots.ts,
+ * training-time evaluation curves in curves.ts.
  *
  * Rendering uses `renderer: "none"`, so no canvas package is needed; text widths are estimated, which is fine for
  * axis and legend layout. Colours follow Figure 1 of Goodfellow et al. (2014): data black, generator green,
@@ -35,6 +35,24 @@ export const SERIES_NAMES = {
   discriminator: "D(x)",
 } as const;
 
+/**
+ * Colours of series without their own, in order: the discriminator's blue, the adversarial orange, the generated
+ * green, then red and six more distinguishable hues for charts with many series (a sweep's settings); they repeat
+ * after ten.
+ */
+export const LINE_PALETTE: readonly string[] = [
+  SERIES_COLORS.discriminator,
+  SERIES_COLORS.adversarial,
+  SERIES_COLORS.generated,
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
+
 /** Most points drawn per line series: more than an SVG a few hundred pixels wide can show. */
 export const MAX_LINE_POINTS = 2000;
 /** Default chart panel size in pixels. */
@@ -54,13 +72,18 @@ export const CHART_CONFIG = {
 
 /** One line of a line chart. */
 export interface LineSeries {
-  /** Legend label. */
+  /** Legend label, unless `group` is given; names a line, so unique within a chart. */
   name: string;
+  /**
+   * Several lines that share one legend entry and one colour (a sweep setting's seeds): the first series of a group
+   * sets its colour and dash. Default: the series is its own group.
+   */
+  group?: string;
   /** x values (for example steps). */
   x: ArrayLike<number>;
   /** y values, same length as `x`; non-finite values leave a gap. */
   y: ArrayLike<number>;
-  /** CSS colour; default: blue, orange, green, red in series order. */
+  /** CSS colour; default: {@link LINE_PALETTE} in group order. */
   color?: string;
   /** Draw dashed; default solid. */
   dashed?: boolean;
@@ -84,6 +107,8 @@ export interface LineChartInput {
   height?: number;
   /** Subsample each series to at most this many points (evenly spaced, first and last kept); default 2000. */
   maxPointsPerSeries?: number;
+  /** Draw the legend; default true. Off for a panel of one line, whose title already names it. */
+  legend?: boolean;
 }
 
 /** Render a vega-lite spec to an SVG string, headless. */
@@ -115,21 +140,22 @@ export function finiteOrNull(value: number | undefined): number | null {
   return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
-/** Colour and dash encodings that map series names to fixed colours and dashes, with one merged legend. */
-function seriesEncoding(names: string[], colors: string[], dashes: number[][]) {
+/** Colour and dash encodings that map series names to fixed colours and dashes, with one merged legend (or none). */
+function seriesEncoding(names: string[], colors: string[], dashes: number[][], showLegend: boolean) {
+  const legend = showLegend ? { title: null } : null;
   return {
     color: {
       field: "series",
       type: "nominal" as const,
       scale: { domain: names, range: colors },
-      legend: { title: null },
+      legend,
       sort: names,
     },
     strokeDash: {
       field: "series",
       type: "nominal" as const,
       scale: { domain: names, range: dashes },
-      legend: { title: null },
+      legend,
       sort: names,
     },
   };
@@ -138,7 +164,10 @@ function seriesEncoding(names: string[], colors: string[], dashes: number[][]) {
 /** The vega-lite spec behind {@link lineChartSvg}, for composing into larger charts. */
 export function lineChartSpec(input: LineChartInput) {
   const maximum = input.maxPointsPerSeries ?? MAX_LINE_POINTS;
-  const values: Array<{ series: string; x: number | null; y: number | null }> = [];
+  // Grouped lines are told apart by their own name (`line`, vega-lite's detail channel); colour and legend follow
+  // the group (`series`). Ungrouped charts leave `line` out, so their spec is what it was before groups existed.
+  const grouped = input.series.some((series) => series.group !== undefined);
+  const values: Array<{ series: string; line?: string; x: number | null; y: number | null }> = [];
   for (const series of input.series) {
     if (series.x.length !== series.y.length) {
       throw new Error(`line chart: series "${series.name}" has ${series.x.length} x values but ${series.y.length} y`);
@@ -146,16 +175,20 @@ export function lineChartSpec(input: LineChartInput) {
     for (const index of evenlySpacedIndices(series.x.length, maximum)) {
       const y = finiteOrNull(series.y[index]);
       values.push({
-        series: series.name,
+        series: series.group ?? series.name,
+        ...(grouped ? { line: series.name } : {}),
         x: finiteOrNull(series.x[index]),
         y: input.logY && y !== null && y <= 0 ? null : y,
       });
     }
   }
-  const names = input.series.map((series) => series.name);
-  const fallbackPalette = [SERIES_COLORS.discriminator, SERIES_COLORS.adversarial, SERIES_COLORS.generated, "#d62728"];
-  const colors = input.series.map((series, index) => series.color ?? fallbackPalette[index % fallbackPalette.length]!);
-  const dashes = input.series.map((series) => (series.dashed ? DASH : SOLID));
+  const leaders = input.series.filter(
+    (series, index) =>
+      input.series.findIndex((other) => (other.group ?? other.name) === (series.group ?? series.name)) === index,
+  );
+  const names = leaders.map((series) => series.group ?? series.name);
+  const colors = leaders.map((series, index) => series.color ?? LINE_PALETTE[index % LINE_PALETTE.length]!);
+  const dashes = leaders.map((series) => (series.dashed ? DASH : SOLID));
   const lineLayer = {
     data: { values },
     mark: { type: "line" as const, strokeWidth: 1.5, clip: true },
@@ -176,7 +209,8 @@ export function lineChartSpec(input: LineChartInput) {
           ...(input.logY ? { type: "log" as const } : input.yDomain ? {} : { zero: false }),
         },
       },
-      ...seriesEncoding(names, colors, dashes),
+      ...seriesEncoding(names, colors, dashes, input.legend ?? true),
+      ...(grouped ? { detail: { field: "line", type: "nominal" as const } } : {}),
     },
   };
   const ruleLayers = (input.referenceLines ?? []).map((level) => ({

@@ -146,7 +146,7 @@ describe("tsgan sweep", () => {
       const local = await tsgan("sweep", "run", sweepFile, "--runs", "local", "--parallel", "2");
       expect(local.status, local.stderr).toBe(0);
       expect(local.stdout).toMatch(/loss-hinge: 2 done, 0 failed; modes\.modesCovered/);
-      for (const name of ["report.md", "report.csv", "report.svg"])
+      for (const name of ["report.md", "report.csv", "report.svg", "report.json"])
         expect(existsSync(join(scratch, "local", "tiny", name))).toBe(true);
 
       const again = await tsgan("sweep", "run", sweepFile, "--runs", "local");
@@ -205,6 +205,12 @@ describe("tsgan sweep", () => {
       expect(readFileSync(join(scratch, "queued", "poisoned", "report.md"), "utf8")).toMatch(
         /- base_seed1: .*nonexistent.*\n/,
       );
+      const reportJson = JSON.parse(readFileSync(join(scratch, "queued", "poisoned", "report.json"), "utf8"));
+      expect(reportJson).toMatchObject({
+        format: "tsgan-sweep-report/1",
+        runs: [{ name: "base_seed1", state: "failed" }],
+      });
+      expect(reportJson.runs[0].message).toMatch(/nonexistent/);
       const status = await tsgan("sweep", "status", "--queue", redis.url);
       expect(status.stdout).toMatch(/waiting 0, active 0, delayed 0, completed 4, failed 1/);
     },

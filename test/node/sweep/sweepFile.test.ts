@@ -11,6 +11,7 @@ import {
   aggregateSweep,
   parseReportCsv,
   reportCsv,
+  reportJson,
   reportMarkdown,
   summarize,
   type RunOutcome,
@@ -195,6 +196,24 @@ describe("sweep reports", () => {
     );
     expect(csv[1]).toBe(`a,2,0,0,5,7,${Math.SQRT2},2`);
     expect(csv[2]).toBe("b,0,1,1,1,,,0");
+  });
+
+  it("become report.json with null for every undefined number, NaN and infinity included (JSON has neither)", () => {
+    const outcomes: RunOutcome[] = [
+      { name: "a1", setting: "a", seed: 1, state: "done", seconds: 2, numbers: { "m.kl": Number.NaN, "m.n": 3 } },
+      { name: "a2", setting: "a", seed: 2, state: "done", seconds: 2, numbers: { "m.kl": Infinity, "m.n": 5 } },
+    ];
+    const json = reportJson(aggregateSweep("s", ["a"], outcomes), outcomes);
+    expect(json.format).toBe("tsgan-sweep-report/1");
+    expect(json.settings[0]!.quantities).toEqual({
+      "m.kl": { mean: null, std: null, count: 0 },
+      "m.n": { mean: 4, std: Math.SQRT2, count: 2 },
+    });
+    expect(json.runs.map((run) => run.numbers)).toEqual([
+      { "m.kl": null, "m.n": 3 },
+      { "m.kl": null, "m.n": 5 },
+    ]);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json); // what is written is what is read
   });
 
   it("read back from CSV (the run viewer's table) as they were written, quoted names and empty cells included", () => {
