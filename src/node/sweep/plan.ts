@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ConfigError } from "../../core/config.js";
+import { ConfigError, resolveConfig } from "../../core/config.js";
 import type { SweepPlan, SweepRun } from "../../core/sweep/sweepFile.js";
 import { asWriteError, writeFileAtomic } from "../visual/files.js";
 
@@ -50,6 +50,16 @@ export function sweepDirectory(runsRoot: string, name: string): string {
   return join(runsRoot, name);
 }
 
+/**
+ * Whether two stored configs describe the same run. They are compared resolved: a run or plan written before a
+ * config key existed holds no value for it, and resolving fills the key's default, which is what that run trained
+ * with (a new key defaults to the old behaviour), so upgrading tsgan does not orphan a half-finished sweep.
+ */
+export function sameRunConfig(stored: unknown, wanted: unknown): boolean {
+  const resolved = (config: unknown) => JSON.stringify(resolveConfig(config as Record<string, unknown>));
+  return resolved(stored) === resolved(wanted);
+}
+
 /** Writes sweep.json; a sweep directory made by a different plan is refused (its runs would not match). */
 export async function writePlan(directory: string, plan: SweepPlan): Promise<void> {
   await mkdir(directory, { recursive: true }).catch((error: unknown) => {
@@ -63,7 +73,7 @@ export async function writePlan(directory: string, plan: SweepPlan): Promise<voi
       const before = JSON.parse(existing) as SweepPlan;
       const changed = plan.runs.find((run) => {
         const old = before.runs.find((candidate) => candidate.name === run.name);
-        return old !== undefined && JSON.stringify(old.config) !== JSON.stringify(run.config);
+        return old !== undefined && !sameRunConfig(old.config, run.config);
       });
       if (changed) {
         throw new ConfigError(

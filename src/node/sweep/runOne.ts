@@ -12,7 +12,7 @@ import { evaluateRun } from "../evaluate.js";
 import { LOCK_FILE, readLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
 import { trainRun } from "../train.js";
-import { readOutcome, writeOutcome, type RunSpec } from "./plan.js";
+import { readOutcome, sameRunConfig, writeOutcome, type RunSpec } from "./plan.js";
 
 /**
  * Failures that another attempt would repeat: the config, the data, a diverged run (NaN), a damaged checkpoint.
@@ -87,8 +87,7 @@ async function train(spec: RunSpec, log: (line: string) => void, takeOverForeign
     return;
   }
   const run = await RunDirectory.open(spec.root);
-  const stored = await run.readConfig();
-  if (JSON.stringify(stored) !== JSON.stringify(spec.run.config)) {
+  if (!sameRunConfig(await run.readConfig(), spec.run.config)) {
     throw new ConfigError(`${spec.root} holds a run made with another config than the sweep's ${spec.run.name}`);
   }
   if ((await run.readStatus())?.state === "done") return;
