@@ -34,8 +34,10 @@ export {
   OPTIMIZER_NAMES,
   PRIOR_NAMES,
   resolveConfig,
+  SAMPLER_NAMES,
   SPECTRAL_NORM_NAMES,
   TOY_DATASET_NAMES,
+  whyNoRejectionSampling,
   type ArchitectureName,
   type BackendName,
   type Config,
@@ -47,6 +49,7 @@ export {
   type MlpConfig,
   type OptimizerName,
   type PriorName,
+  type SamplerName,
   type SpectralNormName,
   type ToyDatasetName,
 } from "./core/config.js";
@@ -120,13 +123,34 @@ export {
   discriminatorStep,
   generatorStep,
   type DiscriminatorStepMetrics,
+  type DiscriminatorStepOptions,
   type GeneratorStepMetrics,
   type StepSeeds,
 } from "./core/training/steps.js";
 
 // Sampling: noise from the prior, new samples in inference mode.
 export { fixedNoise, sampleNoise } from "./core/training/noise.js";
-export { generate, sampleGan, type GeneratorChoice, type SampleOptions } from "./core/training/sampling.js";
+export {
+  discriminatorLogits,
+  generate,
+  sampleGan,
+  type GeneratorChoice,
+  type SampleOptions,
+} from "./core/training/sampling.js";
+// Discriminator Rejection Sampling (Azadi et al. 2019): calibrate D on the sampling generator, keep G's samples by D.
+export {
+  calibrateDiscriminator,
+  DRS_BURN_IN,
+  MAX_PROPOSALS_PER_SAMPLE,
+  RejectionSamplingError,
+  rejectionSample,
+  rejectionSampleGan,
+  type RejectionLoopOptions,
+  type RejectionLoopResult,
+  type RejectionSampleOptions,
+  type RejectionSampleResult,
+  type SamplingProgress,
+} from "./core/training/rejection.js";
 
 // Checkpoints as bytes (a run directory's, or fetched by a browser): encode, and the one way to restore.
 export {

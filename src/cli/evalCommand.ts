@@ -4,7 +4,7 @@
  */
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
-import { NODE_BACKEND_NAMES, type BackendName } from "../core/config.js";
+import { NODE_BACKEND_NAMES, SAMPLER_NAMES, type BackendName, type SamplerName } from "../core/config.js";
 import { METRICS, metricByName, parseMetricList, type MetricName } from "../core/metrics/index.js";
 import { evaluateRun, type EvaluationProgress, type EvaluationReport, type MetricEntry } from "../node/evaluate.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
@@ -89,6 +89,13 @@ export function evalCommand(): Command {
     )
     .option("--seed <n>", "seed of the evaluation noise (default: the run's seed)", nonNegativeInteger)
     .option("--raw-generator", "evaluate G itself, not the EMA of its weights (runs with --generator-ema)")
+    .addOption(
+      choiceOption(
+        "--sampler <name>",
+        "direct, or rejection: Discriminator Rejection Sampling after calibrating D in memory (default: the run's sampler)",
+        SAMPLER_NAMES,
+      ),
+    )
     .addOption(choiceOption("--backend <name>", "engine (default: the run's)", NODE_BACKEND_NAMES))
     .action(
       async (options: {
@@ -98,6 +105,7 @@ export function evalCommand(): Command {
         samples?: number;
         seed?: number;
         rawGenerator?: boolean;
+        sampler?: SamplerName;
         backend?: BackendName;
       }) => {
         const progress = createEvaluationProgress();
@@ -107,7 +115,11 @@ export function evalCommand(): Command {
         }).finally(() => progress.stop());
         const entry = report.metrics[computed[0]!];
         const which = entry?.generator === "ema" ? ", EMA generator" : "";
-        console.log(`${report.dataset}, ${report.checkpoint}, ${entry?.samples} samples${which}`);
+        const rejection =
+          entry?.acceptanceRate === undefined
+            ? ""
+            : `, rejection sampling after ${entry.calibrationSteps} D steps (acceptance ${entry.acceptanceRate.toFixed(3)})`;
+        console.log(`${report.dataset}, ${report.checkpoint}, ${entry?.samples} samples${which}${rejection}`);
         console.log(formatEvaluationTable(report, computed));
         console.error(`tsgan: wrote ${path}`);
       },

@@ -33,8 +33,11 @@ const USER_ERRORS = new Set([
   "MemoryLimitError",
   "QueueError",
 ]);
-/** Errors of the machine, not of the input, whose message already says all (a full or read-only disk): exit 1. */
-const SELF_EXPLAINING_ERRORS = new Set(["FileWriteError", "SweepFailedError"]);
+/**
+ * Errors of the machine or the model, not of the input, whose message already says all (a full or read-only disk, a D
+ * that rejects nearly every sample): exit 1.
+ */
+const SELF_EXPLAINING_ERRORS = new Set(["FileWriteError", "SweepFailedError", "RejectionSamplingError"]);
 
 export async function main(argv: string[]): Promise<number> {
   const output = {

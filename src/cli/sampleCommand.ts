@@ -3,18 +3,28 @@
  * themselves for other tools: `--out x.npy` (images float32 [N, H, W, C] in [0, 1], toys [N, D]), `--out x.csv` (toys).
  * G runs in inference mode with noise from the prior it was trained with; a run with `generatorEma` samples from its
  * EMA generator unless --raw-generator is given. A conditional run draws the class --class asks for, or without it
- * a grid with one row per class.
+ * a grid with one row per class. `--sampler rejection` (or a run whose config says so) keeps G's samples by
+ * Discriminator Rejection Sampling (src/core/training/rejection.ts) after calibrating D in memory.
  */
 import { extname, join } from "node:path";
 import { Command } from "commander";
-import { NODE_BACKEND_NAMES, resolveConfig, type BackendName } from "../core/config.js";
+import {
+  ConfigError,
+  NODE_BACKEND_NAMES,
+  resolveConfig,
+  SAMPLER_NAMES,
+  whyNoRejectionSampling,
+  type BackendName,
+  type SamplerName,
+} from "../core/config.js";
 import { Rng } from "../core/engine/random.js";
 import { disposeGan } from "../core/training/gan.js";
+import { rejectionSampleGan } from "../core/training/rejection.js";
 import { SAMPLE_PURPOSE } from "../core/training/sampling.js";
 import { openGan } from "../node/run/openGan.js";
 import { RunDirectory, RunError, stepName } from "../node/run/runDirectory.js";
-import { randomSampleInputs, writeSamplePicture } from "../node/run/samples.js";
-import { sampleArrayFormat, writeSampleArray } from "../node/export/sampleArrays.js";
+import { randomSampleInputs, writePictureOfSamples, writeSamplePicture } from "../node/run/samples.js";
+import { sampleArrayFormat, writeArrayOfSamples, writeSampleArray } from "../node/export/sampleArrays.js";
 import { loadDatasetFor } from "../node/train.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
 
@@ -38,6 +48,13 @@ export function sampleCommand(): Command {
       nonNegativeInteger,
     )
     .option("--raw-generator", "sample from G itself, not the EMA of its weights (runs with --generator-ema)", false)
+    .addOption(
+      choiceOption(
+        "--sampler <name>",
+        "direct, or rejection: Discriminator Rejection Sampling after calibrating D in memory (default: the run's sampler)",
+        SAMPLER_NAMES,
+      ),
+    )
     .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
     .action(
       async (options: {
@@ -48,6 +65,7 @@ export function sampleCommand(): Command {
         out?: string;
         rawGenerator: boolean;
         class?: number;
+        sampler?: SamplerName;
         backend: BackendName;
       }) => {
         const run = await RunDirectory.open(options.run);
@@ -61,16 +79,35 @@ export function sampleCommand(): Command {
           const formats = dataset.kind === "images" ? ".png or .npy" : ".svg, .npy or .csv";
           throw new RunError(`--out ${out}: this run's samples are written as ${formats} files`);
         }
+        const sampler = options.sampler ?? config.sampler;
+        if (sampler === "rejection") {
+          const reason = whyNoRejectionSampling(config);
+          if (reason !== null) throw new ConfigError(reason);
+          if (options.class !== undefined)
+            throw new ConfigError("--class: rejection sampling is for unconditional runs");
+        }
         const { gan, manifest } = await openGan(run, { checkpoint, backend: options.backend, weightsOnly: true });
         try {
           const seed = options.seed ?? Math.floor(Math.random() * MAX_RANDOM_SEED);
+          const which = gan.generatorEma && !options.rawGenerator ? "EMA generator" : "generator";
+          if (sampler === "rejection") {
+            // rejectionSampleGan's default key, (seed, SAMPLE_PURPOSE): the library call with this seed draws the same.
+            const drawn = rejectionSampleGan(gan, dataset, options.count, { seed, rawGenerator: options.rawGenerator });
+            const title = `${config.dataset}, step ${manifest.step}, seed ${seed}, ${which}, rejection sampling`;
+            if (arrayFormat) await writeArrayOfSamples(gan, drawn.samples, out, arrayFormat);
+            else await writePictureOfSamples(gan, dataset, drawn.samples, out, title);
+            console.error(
+              `tsgan: wrote ${options.count} samples of the ${which} from step ${manifest.step} (seed ${seed}) to ${out}, ` +
+                `rejection sampling after ${drawn.calibrationSteps} D steps (acceptance ${drawn.acceptanceRate.toFixed(3)})`,
+            );
+            return;
+          }
           const { noise, choice } = randomSampleInputs(
             config,
             options.count,
             Rng.derive(seed, SAMPLE_PURPOSE), // the key sampleGan uses: library and CLI draw the same samples
             options.class,
           );
-          const which = gan.generatorEma && !options.rawGenerator ? "EMA generator" : "generator";
           const ofClass = options.class === undefined ? "" : ` of class ${options.class}`;
           const title = `${config.dataset}${ofClass}, step ${manifest.step}, seed ${seed}, ${which}`;
           const count = noise.shape[0]!;

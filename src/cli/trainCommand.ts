@@ -59,6 +59,8 @@ const FLAGS: Array<{
   { flag: "--conditional", key: "conditional", argument: "<kind>" },
   { flag: "--eval-every", key: "evalEvery", argument: "<n>", parse: anyInteger },
   { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: commaList },
+  { flag: "--sampler", key: "sampler", argument: "<name>" },
+  { flag: "--rejection-calibration-steps", key: "rejectionCalibrationSteps", argument: "<n>", parse: anyInteger },
   { flag: "--backend", key: "backend", argument: "<name>", choices: NODE_BACKEND_NAMES },
 ];
 

@@ -81,6 +81,14 @@ export const LOSS_DISCRIMINATOR_STEPS: Readonly<Partial<Record<LossName, number>
  */
 export const CONDITIONAL_NAMES = ["none", "projection", "acgan"] as const;
 export type ConditionalName = (typeof CONDITIONAL_NAMES)[number];
+/**
+ * How `tsgan eval`, `tsgan sample` and rejectionSampleGan draw samples (src/core/training/rejection.ts): G directly
+ * (the paper's), or Discriminator Rejection Sampling (Azadi et al. 2019), which keeps G's samples with probability
+ * exp(logit D(x) − max logit) so that p_g becomes p_data where D = D*.
+ */
+export const SAMPLER_NAMES = ["direct", "rejection"] as const;
+/** How samples are drawn: G directly, or by Discriminator Rejection Sampling. */
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
 /** Noise priors p_z (src/core/training/noise.ts): uniform on [-1, 1] or the standard normal. */
 export const PRIOR_NAMES = ["uniform", "normal"] as const;
 /** The prior p_z: uniform on [−1, 1] (the paper's) or the standard normal. */
@@ -310,6 +318,21 @@ export const ConfigSchema = z
       0,
       "classes of a conditional run: filled in from the data's labels when training starts (0 = not yet known)",
     ),
+    sampler: why(
+      z.enum(SAMPLER_NAMES),
+      "direct",
+      "the paper samples G directly; 'rejection' keeps G's samples with probability exp(logit D(x) − max), DRS (Azadi et al. 2019), in tsgan eval and tsgan sample",
+    ),
+    rejectionCalibrationSteps: why(
+      nonNegativeInt,
+      500,
+      "D-only steps against the sampling generator before rejection: D was trained against G's latest raw iterates, not the (EMA) generator that samples, and DRS fine-tunes D on the final G so that D ≈ D*",
+    ),
+    rejectionCalibrationRateFactor: why(
+      z.number().positive().max(1),
+      0.1,
+      "calibration's D rate is D's learning rate times this: on a trained ring run D's own rate left D noisy (mode balance worse than no calibration), a tenth halved JSD",
+    ),
     backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
     mlp: MlpConfigSchema.prefault({}),
     dcgan: DcganConfigSchema.prefault({}),
@@ -366,7 +389,31 @@ function checkLossOptions(config: Config): Config {
         "which BatchNorm in D mixes across the batch: set dcgan.discriminatorBatchNorm to false",
     );
   }
+  const noRejection = config.sampler === "rejection" ? whyNoRejectionSampling(config) : null;
+  if (noRejection !== null) throw new ConfigError(`config: ${noRejection}`);
   return checkPaperOptions(checkConditionalOptions(config));
+}
+
+/**
+ * Why Discriminator Rejection Sampling cannot run on `config`'s GAN, or null when it can. Its acceptance
+ * exp(logit D(x) − M) is p_data/p_g only where logit D* = log(p_data/p_g): D* = p_data/(p_data + p_g), the
+ * cross-entropy losses' D without label smoothing (1 − α targets move D* off the ratio), judging one
+ * unconditioned sample at a time (a pack's D or a conditional D judges something else).
+ */
+export function whyNoRejectionSampling(config: Config): string | null {
+  const probability: readonly LossName[] = CROSS_ENTROPY_LOSSES;
+  if (!probability.includes(config.loss)) {
+    return `sampler rejection needs a D whose optimum is p_data/(p_data + p_g) (${probability.join(", ")}); ${config.loss}'s D is not`;
+  }
+  if (config.labelSmoothing > 0) {
+    return "sampler rejection needs D* = p_data/(p_data + p_g); label smoothing's real targets 1 − α change it";
+  }
+  if (config.pack > 1)
+    return `sampler rejection needs a D that judges one sample; this run's D judges packs of ${config.pack}`;
+  if (config.conditional !== "none") {
+    return `sampler rejection is for unconditional GANs; this run is conditional (${config.conditional})`;
+  }
+  return null;
 }
 
 /** Refuses a conditional GAN where its labels have no meaning yet: one class, packs, the paper's simultaneous step. */

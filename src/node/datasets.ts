@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
-import { IDX_DATASET_PREFIX, type ImageDatasetName, type StackedDatasetName } from "../core/config.js";
+import { IDX_DATASET_PREFIX, type Config, type ImageDatasetName, type StackedDatasetName } from "../core/config.js";
 import {
   imageDatasetFromIdx,
   imageRange,
@@ -23,6 +23,7 @@ import {
 import { DataError } from "../core/data/errors.js";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, isGzipped, parseIdx, type IdxArray } from "../core/data/idx.js";
 import { STACKED_MNIST_COUNT, stackDigits } from "../core/data/stacked.js";
+import { pixelRangeFor, resolveOutputActivation } from "../core/models/index.js";
 import {
   TOY_DISTRIBUTIONS,
   TOY_DISTRIBUTION_NAMES,
@@ -96,6 +97,18 @@ export function loadDataset(spec: string, options: LoadDatasetOptions): Dataset 
   if (!options.images) return dataset;
   if (dataset.kind === "toy") throw new DataError(`${spec} is sampled afresh: it has no images to choose from`);
   return imageRange(dataset, options.images[0], options.images[1]);
+}
+
+/** The dataset a config trains on (its training split, only images config.trainImages when set), or another split. */
+export function loadDatasetFor(config: Config, split: "train" | "test" = "train"): Dataset {
+  const isImage = !isToyDistributionName(config.dataset);
+  const pixelRange = pixelRangeFor(resolveOutputActivation(config, isImage));
+  return loadDataset(config.dataset, {
+    split,
+    pixelRange,
+    seed: config.seed,
+    images: split === "train" ? config.trainImages : null,
+  });
 }
 
 function loadWholeDataset(spec: string, options: LoadDatasetOptions): Dataset {

@@ -1,8 +1,10 @@
 /**
  * `evaluateRun(options)`: everything `tsgan eval` does, as a library call. Loads a run's checkpoint, generates N
- * samples with G in inference mode (the EMA generator when the run keeps one, unless `rawGenerator`), computes the requested metrics (default: every metric that applies to the
- * dataset), and writes them to `<run>/eval/<checkpoint>.json` atomically, merged with metrics computed earlier for
- * the same checkpoint.
+ * samples with G in inference mode (the EMA generator when the run keeps one, unless `rawGenerator`) — directly, or
+ * with Discriminator Rejection Sampling when the sampler is `rejection` (src/core/training/rejection.ts: D is
+ * calibrated in memory first; the checkpoint is never rewritten) — computes the requested metrics (default: every
+ * metric that applies to the dataset), and writes them to `<run>/eval/<checkpoint>.json` atomically, merged with
+ * metrics computed earlier for the same checkpoint.
  *
  *   const { report, path } = await evaluateRun({ run: "runs/ring", metrics: ["modes"] });
  *
@@ -16,11 +18,17 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { ConfigError, CROSS_ENTROPY_LOSSES, resolveConfig } from "../core/config.js";
+import {
+  ConfigError,
+  CROSS_ENTROPY_LOSSES,
+  resolveConfig,
+  whyNoRejectionSampling,
+  type SamplerName,
+} from "../core/config.js";
+import type { Dataset } from "../core/data/dataset.js";
 import { isToyDistributionName, toyDistribution } from "../core/data/toys.js";
 import type { BackendName } from "../core/engine/backend.js";
 import { Rng } from "../core/engine/random.js";
-import { tf } from "../core/engine/tf.js";
 import {
   applicableMetrics,
   metricByName,
@@ -36,10 +44,12 @@ import { PACGAN_SAMPLES } from "../core/metrics/modes.js";
 import { PARZEN_SAMPLES } from "../core/metrics/parzen.js";
 import { STACKED_MODES_SAMPLES } from "../core/metrics/stackedModes.js";
 import type { ImageClassifier } from "../core/metrics/types.js";
-import { infer } from "../core/models/network.js";
 import { cyclingLabels } from "../core/training/conditional.js";
 import { disposeGan, type Gan } from "../core/training/gan.js";
 import { sampleNoise } from "../core/training/noise.js";
+import { rejectionSampleGan } from "../core/training/rejection.js";
+import { discriminatorLogits } from "../core/training/sampling.js";
+import { loadDatasetFor } from "./datasets.js";
 import { classifierDatasetFor, hasImageSplits, imageEvaluation } from "./evaluateImages.js";
 import { openGan } from "./run/openGan.js";
 import { RunDirectory, stepName } from "./run/runDirectory.js";
@@ -52,8 +62,10 @@ export const EVALUATION_FORMAT = "tsgan-eval/1";
 export const DEFAULT_IMAGE_SAMPLES = PARZEN_SAMPLES;
 /** Default sample count for toys: PacGAN's 2 500. */
 export const DEFAULT_TOY_SAMPLES = PACGAN_SAMPLES;
-/** G and D run on this many points at a time. */
+/** G runs on this many points at a time. */
 const GENERATION_CHUNK = 1000;
+/** The purpose that keys evaluation's rejection sampling (calibration, proposals, decisions) under its seed. */
+const EVAL_REJECTION_PURPOSE = "eval/rejection";
 
 export type { EvaluationProgress };
 
@@ -71,6 +83,8 @@ export interface EvaluateRunOptions {
   seed?: number;
   /** Evaluate G itself even when the run keeps an EMA generator (default: the EMA generator when present). */
   rawGenerator?: boolean;
+  /** How samples are drawn: G directly, or Discriminator Rejection Sampling (default: the run's config.sampler). */
+  sampler?: SamplerName;
   /** TF.js backend (default: the run's config.backend). */
   backend?: BackendName;
   /** A classifier to use instead of our committed one (tests, or another dataset's). */
@@ -90,6 +104,12 @@ export interface MetricEntry<Name extends MetricName = MetricName> {
   seed: number;
   /** Which generator drew the samples: G itself, or the EMA of its weights (absent in reports before EMA existed). */
   generator?: "raw" | "ema";
+  /** How the samples were drawn: G directly or by rejection sampling (absent in reports before samplers existed). */
+  sampler?: SamplerName;
+  /** Rejection sampling: D-only calibration steps before sampling. */
+  calibrationSteps?: number;
+  /** Rejection sampling: accepted / judged proposals. */
+  acceptanceRate?: number;
   /** Wall-clock seconds for this metric (its share of shared work such as classifier features excluded). */
   seconds: number;
   computedAt: string;
@@ -131,6 +151,9 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   }
   const seed = options.seed ?? config.seed;
   const progress = options.onProgress ?? (() => {});
+  const sampler = options.sampler ?? config.sampler;
+  const noRejection = sampler === "rejection" ? whyNoRejectionSampling(config) : null;
+  if (noRejection !== null) throw new ConfigError(noRejection);
 
   const { gan, backend } = await openGan(run, {
     checkpoint: { manifest, tensors },
@@ -146,6 +169,8 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
       samples: sampleCount,
       seed,
       rawGenerator: options.rawGenerator ?? false,
+      sampler,
+      ...(sampler === "rejection" ? { dataset: loadDatasetFor(config) } : {}),
       classifier: options.classifier,
       onProgress: progress,
     });
@@ -195,20 +220,47 @@ export interface EvaluateGanOptions {
   seed: number;
   /** Sample from G itself even when the GAN keeps an EMA generator (default: the EMA generator when present). */
   rawGenerator?: boolean;
+  /**
+   * How samples are drawn (default: directly, whatever the config says: training-time evaluation must not calibrate
+   * the live D). `rejection` calibrates the GAN's D in memory, then rejection-samples (needs `dataset`).
+   */
+  sampler?: SamplerName;
+  /** The real data that rejection sampling calibrates D on (the run's training data). */
+  dataset?: Dataset;
   classifier?: ImageClassifier | undefined;
   /** Called as sampling and each metric advance (progress bars). */
   onProgress?: (progress: EvaluationProgress) => void;
 }
 
-/** Computes metrics for a GAN in memory: generates samples (G in inference mode), then each metric. */
+/**
+ * Computes metrics for a GAN in memory: generates samples (G in inference mode; directly, or by rejection sampling),
+ * then each metric.
+ */
 export async function evaluateGan(options: EvaluateGanOptions): Promise<EvaluationReport["metrics"]> {
   const { gan, names, samples, seed } = options;
   const progress = options.onProgress ?? (() => {});
   const computed: Partial<Record<MetricName, MetricEntry>> = {};
   const rawGenerator = options.rawGenerator ?? false;
   const generator = gan.generatorEma && !rawGenerator ? "ema" : "raw";
-  const { generated, labels } = await generateSamples(gan, samples, seed, rawGenerator, progress);
-  const evaluation = metricContext(gan, generated, labels, seed, options.classifier, progress);
+  const sampler = options.sampler ?? "direct";
+  let drawn: { generated: Float32Array; labels: Int32Array | undefined };
+  let rejection: Pick<MetricEntry, "calibrationSteps" | "acceptanceRate"> = {};
+  if (sampler === "rejection") {
+    if (!options.dataset) throw new ConfigError("rejection sampling calibrates D on real data: pass the dataset");
+    const result = rejectionSampleGan(gan, options.dataset, samples, {
+      seed,
+      purpose: EVAL_REJECTION_PURPOSE,
+      rawGenerator,
+      onProgress: progress,
+    });
+    drawn = { generated: result.samples, labels: undefined }; // rejection sampling is unconditional
+    rejection = { calibrationSteps: result.calibrationSteps, acceptanceRate: result.acceptanceRate };
+  } else {
+    drawn = await generateSamples(gan, samples, seed, rawGenerator, progress);
+  }
+  // D's V(D, G) means nothing once D is recalibrated and the samples are no longer G's: left out under rejection.
+  const withLogits = sampler === "direct";
+  const evaluation = metricContext(gan, drawn.generated, drawn.labels, seed, options.classifier, progress, withLogits);
   try {
     for (const [index, name] of names.entries()) {
       const started = performance.now();
@@ -217,7 +269,8 @@ export async function evaluateGan(options: EvaluateGanOptions): Promise<Evaluati
       if (evaluation.context.toy) progress({ phase: name, done: 0, total: 1 });
       const result = (await metricByName(name).compute(evaluation.context)) as MetricResults[MetricName];
       const seconds = elapsed(started) - (evaluation.sharedSeconds() - sharedBefore);
-      computed[name] = { result, samples, seed, generator, seconds, computedAt: new Date().toISOString() };
+      const computedAt = new Date().toISOString();
+      computed[name] = { result, samples, seed, generator, sampler, ...rejection, seconds, computedAt };
       if (evaluation.context.toy) progress({ phase: name, done: 1, total: 1 });
       if (index < names.length - 1) await yieldToEventLoop();
     }
@@ -235,6 +288,7 @@ function metricContext(
   seed: number,
   classifier: ImageClassifier | undefined,
   onProgress: (progress: EvaluationProgress) => void,
+  withLogits: boolean,
 ): { context: MetricContext; sharedSeconds(): number; dispose(): void } {
   const dataset = gan.config.dataset;
   if (!isToyDistributionName(dataset)) {
@@ -250,7 +304,7 @@ function metricContext(
   // conditional one judges (x, y) pairs).
   const { loss, pack, conditional } = gan.config;
   const probabilityD =
-    (CROSS_ENTROPY_LOSSES as readonly string[]).includes(loss) && pack === 1 && conditional === "none";
+    withLogits && (CROSS_ENTROPY_LOSSES as readonly string[]).includes(loss) && pack === 1 && conditional === "none";
   const toy = {
     distribution,
     generated,
@@ -301,20 +355,6 @@ async function generateSamples(
     await yieldToEventLoop();
   }
   return { generated: samples, labels };
-}
-
-/** D's logits for points [count, dimension], D in inference mode, in chunks. */
-function discriminatorLogits(gan: Gan, points: Float32Array, count: number): Float32Array {
-  const dimension = points.length / count;
-  const logits = new Float32Array(count);
-  for (let start = 0; start < count; start += GENERATION_CHUNK) {
-    const rows = Math.min(GENERATION_CHUNK, count - start);
-    const input = tf.tensor2d(points.subarray(start * dimension, (start + rows) * dimension), [rows, dimension]);
-    const output = infer(gan.discriminator, input);
-    logits.set(output.dataSync() as Float32Array, start);
-    tf.dispose([input, output]);
-  }
-  return logits;
 }
 
 /** Seconds since `started` (a performance.now() value). */

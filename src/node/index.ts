@@ -47,10 +47,10 @@ export {
 export { openGan, type OpenedGan, type OpenGanOptions, type RunCheckpoint } from "./run/openGan.js";
 export { RunDirectory, RunError, type RunState, type RunStatus, type StoredCheckpoint } from "./run/runDirectory.js";
 export { RunLockedError } from "./run/lock.js";
-export { writeSamplePicture } from "./run/samples.js";
+export { writePictureOfSamples, writeSamplePicture } from "./run/samples.js";
 export { FileWriteError } from "./visual/files.js";
 
 // Export: a run's generator as a stock TF.js model (tsgan export), samples as .npy/.csv (tsgan sample --out).
 export { exportGenerator, type ExportOptions, type ExportResult } from "./export/exportGenerator.js";
-export { writeSampleArray } from "./export/sampleArrays.js";
+export { writeArrayOfSamples, writeSampleArray } from "./export/sampleArrays.js";
 export type { GeneratorCard, PriorDescription } from "../core/export/generatorCard.js";

@@ -6,8 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Config, ConfigError, mergeConfig, resolveConfig } from "../core/config.js";
 import { dataShape, type Dataset } from "../core/data/dataset.js";
-import { isToyDistributionName } from "../core/data/toys.js";
-import { networkInitialization, pixelRangeFor, resolveOutputActivation } from "../core/models/index.js";
+import { networkInitialization } from "../core/models/index.js";
 import {
   DivergenceError,
   trainAlgorithm1,
@@ -21,7 +20,7 @@ import { createGan, disposeGan, type Gan } from "../core/training/gan.js";
 import { CollapseMonitor } from "../core/training/collapse.js";
 import { ganLoss } from "../core/losses/index.js";
 import { SaturationWatchdog } from "../core/training/watchdog.js";
-import { loadDataset } from "./datasets.js";
+import { loadDatasetFor } from "./datasets.js";
 import { assertFitsInMemory } from "./memory.js";
 import { selectBackend } from "./engine/select.js";
 import { RunLock } from "./run/lock.js";
@@ -32,6 +31,9 @@ import { evaluateDuringTraining, trainingMetrics } from "./trainingEval.js";
 import { asWriteError, FileWriteError, writeFileAtomic } from "./visual/files.js";
 import { evaluationCurvesSvg } from "./visual/curves.js";
 import { lossCurvesSvg } from "./visual/plots.js";
+
+// Lives in datasets.ts, which evaluation imports too (importing this file there would make a cycle).
+export { loadDatasetFor } from "./datasets.js";
 
 /** Keys a resumed run may change; anything else would make the checkpoint describe a different model. */
 export const RESUMABLE_OVERRIDES: ReadonlySet<string> = new Set([
@@ -83,18 +85,6 @@ async function resumedConfig(run: RunDirectory, overrides: Record<string, unknow
     }
   }
   return resolveConfig(mergeConfig((await run.readConfig()) as Record<string, unknown>, overrides));
-}
-
-/** The dataset a config trains on (its training split, only images config.trainImages when set), or another split. */
-export function loadDatasetFor(config: Config, split: "train" | "test" = "train"): Dataset {
-  const isImage = !isToyDistributionName(config.dataset);
-  const pixelRange = pixelRangeFor(resolveOutputActivation(config, isImage));
-  return loadDataset(config.dataset, {
-    split,
-    pixelRange,
-    seed: config.seed,
-    images: split === "train" ? config.trainImages : null,
-  });
 }
 
 /** Trains a new run into `out` (or resumes it): everything `tsgan train` does; see the file comment. */

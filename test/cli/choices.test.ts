@@ -18,6 +18,7 @@ import {
   NODE_BACKEND_NAMES,
   OPTIMIZER_NAMES,
   PRIOR_NAMES,
+  SAMPLER_NAMES,
   SPECTRAL_NORM_NAMES,
   TOY_DATASET_NAMES,
   configChoices,
@@ -38,6 +39,7 @@ const CHOICE_FLAGS: ReadonlyArray<{ key: keyof Config; flag: string; values: rea
   { key: "backend", flag: "--backend", values: NODE_BACKEND_NAMES },
   { key: "spectralNorm", flag: "--spectral-norm", values: SPECTRAL_NORM_NAMES },
   { key: "conditional", flag: "--conditional", values: CONDITIONAL_NAMES },
+  { key: "sampler", flag: "--sampler", values: SAMPLER_NAMES },
 ];
 
 /** The error commander prints for `tsgan train <args>`, without running anything. */

@@ -14,6 +14,8 @@ const CLI = join(import.meta.dirname, "..", "..", "bin", "tsgan.js");
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const images = writeTinyImages(scratch);
+/** A toy CSV's first line names its columns (x,y). */
+const CSV_HEADER_LINES = 1;
 
 /**
  * Runs the CLI and resolves with its exit status and output. Asynchronous on purpose: a synchronous spawn would block
@@ -153,6 +155,42 @@ describe("tsgan CLI", () => {
     const points = (path: string) => readFileSync(path, "utf8").replace(/, (EMA )?generator/g, "");
     expect(points(raw)).not.toBe(points(ema));
     expectOneLineError(await tsgan("train", "--spectral-norm", "generator"), /spectral-norm/);
+  });
+
+  it("--sampler rejection: eval and sample calibrate D in memory and rejection-sample; a hinge run is refused", async () => {
+    // Small nets: the sampler's burn-in alone runs G and D on 10 000 points.
+    const config = join(scratch, "tiny-ring.json");
+    const mlp = { generatorHidden: [16], discriminatorHidden: [16], maxoutPieces: 2, generatorBatchNorm: false };
+    writeFileSync(config, JSON.stringify({ dataset: "ring-2d", arch: "mlp", steps: 3, sampleEvery: 0, mlp }));
+    const out = join(scratch, "rejection");
+    const trained = await tsgan(
+      ...["train", "--config", config, "--backend", "cpu", "--out", out],
+      ...["--generator-ema", "0.5", "--rejection-calibration-steps", "20"],
+    );
+    expect(trained.status, trained.stderr).toBe(0);
+    const checkpoint = join(out, "checkpoints", "step_000003", "tensors.bin");
+    const weights = readFileSync(checkpoint);
+    const rejection = ["--sampler", "rejection"];
+    const evaluated = await tsgan("eval", "--run", out, "--metrics", "modes", "--samples", "200", ...rejection);
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/EMA generator, rejection sampling after 20 D steps \(acceptance 0\.\d{3}\)/);
+    const report = JSON.parse(readFileSync(join(out, "eval", "step_000003.json"), "utf8"));
+    expect(report.metrics.modes).toMatchObject({ generator: "ema", sampler: "rejection", calibrationSteps: 20 });
+    expect(report.metrics.modes.acceptanceRate).toBeGreaterThan(0);
+    expect(report.metrics.modes.result.sampleCount).toBe(200);
+    const csv = join(scratch, "rejection.csv");
+    const sampled = await tsgan("sample", "--run", out, "--seed", "3", "--count", "50", ...rejection, "--out", csv);
+    expect(sampled.status, sampled.stderr).toBe(0);
+    expect(sampled.stderr).toContain("rejection sampling after 20 D steps");
+    expect(readFileSync(csv, "utf8").trim().split("\n")).toHaveLength(CSV_HEADER_LINES + 50);
+    expect(readFileSync(checkpoint).equals(weights)).toBe(true); // calibration never rewrites the checkpoint
+
+    const hinge = join(scratch, "hinge");
+    const critic = await tsgan("train", "--config", config, "--backend", "cpu", "--loss", "hinge", "--out", hinge);
+    expect(critic.status, critic.stderr).toBe(0);
+    const refused = await tsgan("eval", "--run", hinge, ...rejection);
+    expectOneLineError(refused, /^tsgan: sampler rejection needs .*hinge's D is not$/);
+    expect(refused.status).toBe(2);
   });
 
   it("Ctrl-C finishes the step, writes a checkpoint and exits cleanly; --resume continues", async () => {

@@ -3,7 +3,7 @@
  * lands in eval/<checkpoint>.json with values in their ranges, merges with earlier metrics, and bad requests are
  * one-line ConfigErrors. The MNIST run uses a stub classifier (the committed one is slow on the cpu backend).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,6 +82,29 @@ describe("evaluateRun on a toy run", () => {
     const divergence = report.metrics.divergence!.result;
     expect(divergence.discriminatorValue).toBeUndefined();
     expect(divergence.jensenShannon).toBeGreaterThanOrEqual(0); // the rest of the metric is computed as before
+    // Rejection sampling needs D* = p_data/(p_data + p_g): a critic's D is refused, in one line, before any work.
+    await expect(evaluateRun({ run: critic, sampler: "rejection" })).rejects.toThrow(ConfigError);
+    await expect(evaluateRun({ run: critic, sampler: "rejection" })).rejects.toThrow(/hinge's D is not$/);
+  });
+
+  it("rejection-samples with D calibrated in memory, records it, and leaves the checkpoint as it was", async () => {
+    const checkpoint = join(out, "checkpoints", "step_000020");
+    const before = readdirSync(checkpoint).map((file) => readFileSync(join(checkpoint, file)));
+    const metrics = ["modes", "divergence"];
+    const { report } = await evaluateRun({ run: out, metrics, samples: 300, seed: 5, sampler: "rejection" });
+    const modes = report.metrics.modes!;
+    expect(modes).toMatchObject({ sampler: "rejection", calibrationSteps: 500, generator: "raw", samples: 300 });
+    expect(modes.acceptanceRate).toBeGreaterThan(0);
+    expect(modes.acceptanceRate).toBeLessThanOrEqual(1);
+    expect(modes.result.sampleCount).toBe(300);
+    // V(D, G) is left out: D was recalibrated and the samples are not G's.
+    expect(report.metrics.divergence!.result.discriminatorValue).toBeUndefined();
+    expect(readdirSync(checkpoint).map((file) => readFileSync(join(checkpoint, file)))).toEqual(before);
+    // The metrics see other samples than direct sampling's (same seed), and direct sampling says so too.
+    const direct = await evaluateRun({ run: out, metrics: ["modes"], samples: 300, seed: 5 });
+    expect(direct.report.metrics.modes).toMatchObject({ sampler: "direct" });
+    expect(direct.report.metrics.modes!.acceptanceRate).toBeUndefined();
+    expect(direct.report.metrics.modes!.result).not.toEqual(modes.result);
   });
 
   it("evaluates a packed run (PacGAN, pack 2) without V(D, G), whose D judges packs rather than points", async () => {

@@ -1,7 +1,8 @@
 /**
  * New samples from a GAN: G in inference mode (BatchNorm with running statistics, no dropout), z from the prior it was
  * trained with. The generator is the EMA one when the GAN keeps it (samplingGenerator), unless `rawGenerator` asks for
- * G itself. `tsgan sample`, the sample grids, evaluation and library users all draw through here.
+ * G itself. `tsgan sample`, the sample grids, evaluation and library users all draw through here; D's logits on
+ * samples (evaluation's V(D, G), rejection sampling) too.
  */
 import { Rng } from "../engine/random.js";
 import { tf, type Tensor } from "../engine/tf.js";
@@ -52,4 +53,24 @@ export function sampleGan(gan: Gan, count: number, options: SampleOptions = {}):
   } finally {
     noise.dispose();
   }
+}
+
+/** D runs on this many samples at a time (discriminatorLogits). */
+const LOGITS_CHUNK = 1000;
+
+/**
+ * D's logits for `count` samples, flat row-major [count, ...gan.dataShape] → [count], D in inference mode, in chunks.
+ * For a D that judges one unconditioned sample (pack 1, unconditional), whose output is one logit per sample.
+ */
+export function discriminatorLogits(gan: Gan, samples: Float32Array, count: number): Float32Array {
+  const size = samples.length / count;
+  const logits = new Float32Array(count);
+  for (let start = 0; start < count; start += LOGITS_CHUNK) {
+    const rows = Math.min(LOGITS_CHUNK, count - start);
+    const input = tf.tensor(samples.subarray(start * size, (start + rows) * size), [rows, ...gan.dataShape]);
+    const output = infer(gan.discriminator, input);
+    logits.set(output.dataSync() as Float32Array, start);
+    tf.dispose([input, output]);
+  }
+  return logits;
 }

@@ -49,6 +49,16 @@ export interface GeneratorStepMetrics {
   gradientNorm: Scalar;
 }
 
+/** Options of discriminatorStep. */
+export interface DiscriminatorStepOptions {
+  /**
+   * Draw the fakes as sampling draws them (G in inference mode: BatchNorm's running statistics, no dropout) rather
+   * than as training runs G (batch statistics, dropout): Discriminator Rejection Sampling's calibration (rejection.ts)
+   * fits D to the samples it will judge. Default false: Algorithm 1's D step.
+   */
+  fakesAsSampled?: boolean;
+}
+
 /** Distinguishes the dropout masks of D's pass over generated samples from its pass over real ones. */
 export const FAKE_PASS = "fake";
 /** Seeds the interpolation weights ε of the gradient penalty, and D's dropout masks on the interpolates. */
@@ -83,16 +93,20 @@ export function discriminatorStep(
   noise: Tensor,
   seeds: StepSeeds,
   labels?: StepLabels,
+  options: DiscriminatorStepOptions = {},
 ): DiscriminatorStepMetrics {
   const { generator, discriminator, discriminatorOptimizer, loss, config } = gan;
   return tf.tidy(() => {
-    // G(z) as a constant for this step: G's batch statistics are used but its running averages are left alone.
-    const fake = generator.apply(noise, {
-      training: true,
-      updateStatistics: false,
-      seed: seeds.generator,
-      labels: labels?.fake,
-    });
+    // G(z) as a constant for this step: G's batch statistics are used but its running averages are left alone
+    // (or, fakesAsSampled, G in inference mode).
+    const fake = options.fakesAsSampled
+      ? generator.apply(noise, { training: false, labels: labels?.fake })
+      : generator.apply(noise, {
+          training: true,
+          updateStatistics: false,
+          seed: seeds.generator,
+          labels: labels?.fake,
+        });
     // PacGAN: D's inputs are packs of config.pack samples, all real or all generated: [n, ...packedShape]
     // (a conditional config has pack 1: packing is then the identity).
     const realPacks = packSamples(real, config.pack);

@@ -33,8 +33,21 @@ export async function writeSampleArray(
   choice: GeneratorChoice = {},
   labels: Uint8Array | Int32Array | undefined = choice.labels,
 ): Promise<string[]> {
+  return writeArrayOfSamples(gan, generate(gan, noise, choice), path, format, labels);
+}
+
+/**
+ * Writes samples already drawn (flat [count, ...gan.dataShape], e.g. by rejection sampling) to `path` as `format`,
+ * with `labels` beside them when given. Returns the paths written.
+ */
+export async function writeArrayOfSamples(
+  gan: Gan,
+  values: Float32Array,
+  path: string,
+  format: SampleFileFormat,
+  labels?: Uint8Array | Int32Array,
+): Promise<string[]> {
   const isImage = gan.dataShape.length === 3;
-  const values = generate(gan, noise, choice);
   const range = outputRange(gan.config, isImage);
   const encoded = encodeSampleFile(format, { values, dataShape: gan.dataShape, outputRange: range, labels });
   await writeFileAtomic(path, encoded.samples);

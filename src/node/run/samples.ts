@@ -89,8 +89,22 @@ export async function writeSamplePicture(
   title: string,
   choice: GeneratorChoice = {},
 ): Promise<string> {
-  const values = generate(gan, noise, choice);
-  const count = noise.shape[0]!;
+  return writePictureOfSamples(gan, dataset, generate(gan, noise, choice), path, title, choice.columns);
+}
+
+/**
+ * Writes the picture of samples already drawn (flat [count, ...gan.dataShape], e.g. by rejection sampling): a PNG grid
+ * for images (`columns` wide, default as square as the count allows), an SVG plot for toys. Returns the path written.
+ */
+export async function writePictureOfSamples(
+  gan: Gan,
+  dataset: Dataset,
+  values: Float32Array,
+  path: string,
+  title: string,
+  columns?: number,
+): Promise<string> {
+  const count = values.length / gan.dataShape.reduce((a, b) => a * b, 1);
   if (dataset.kind === "images") {
     const range = PIXEL_RANGES[pixelRangeFor(resolveOutputActivation(gan.config, true))];
     await writeImageGrid(
@@ -100,7 +114,7 @@ export async function writeSamplePicture(
       {
         valueRange: [range.low, range.high],
         upscale: GRID_UPSCALE,
-        ...(choice.columns ? { columns: choice.columns } : {}),
+        ...(columns ? { columns } : {}),
       },
     );
     return path;

@@ -1,0 +1,231 @@
+/**
+ * Discriminator Rejection Sampling (DRS; Azadi, Olsson, Darrell, Goodfellow & Odena, "Discriminator Rejection
+ * Sampling", ICLR 2019, arXiv 1810.06758): G's samples are the proposal of a rejection sampler, and D says which to keep.
+ *
+ * Why it works: for a fixed G the 2014 paper's optimal discriminator is D*(x) = p_data(x)/(p_data(x) + p_g(x))
+ * (Proposition 1), so its logit is ℓ*(x) = log(p_data(x)/p_g(x)). Rejection sampling from p_g with the bound
+ * M = max_x p_data(x)/p_g(x) accepts x with probability p_data(x)/(M·p_g(x)) = exp(ℓ*(x) − log M), and what it accepts
+ * follows p_data exactly. DRS puts the trained D's logit ℓ(x) in place of ℓ*(x), and estimates log M as the largest
+ * logit over a burn-in of 10 000 proposals, raised whenever a larger logit shows up later.
+ *
+ * The paper accepts with probability σ(F(x)), F(x) = ℓ − M − log(1 − exp(ℓ − M − ε)) − γ. Since
+ * σ(a − log(1 − eᵃ)) = eᵃ, its γ = 0, ε → 0 case is exactly exp(ℓ − M): the rule used here. The paper's γ > 0 (set
+ * per batch to a high percentile of F) raises every acceptance, trading p_data for fewer rejections, and ε only keeps
+ * the logarithm finite at ℓ = M; we keep γ = 0, so that D = D* gives p_data itself.
+ *
+ * D was trained against G's latest raw iterates, so DRS first fine-tunes D with G fixed, until D ≈ D* for the G that
+ * samples (here the EMA generator when the GAN keeps one): `calibrateDiscriminator`, with the run's D loss and a fresh
+ * D optimizer of the run's kind at a fraction of D's rate. It changes the GAN's D in memory only; nothing is written.
+ */
+import { ConfigError, whyNoRejectionSampling } from "../config.js";
+import type { Dataset } from "../data/dataset.js";
+import { hashSeed, Rng } from "../engine/random.js";
+import { tf } from "../engine/tf.js";
+import { discriminatorInputs } from "./algorithm1.js";
+import { samplingGenerator, withParts, type Gan } from "./gan.js";
+import { sampleNoise } from "./noise.js";
+import { createOptimizer } from "./optimizers.js";
+import { discriminatorLogits, generate, SAMPLE_PURPOSE } from "./sampling.js";
+import { discriminatorStep } from "./steps.js";
+
+/** Proposals whose largest logit first estimates log M (DRS's burn-in: 10 000 samples). */
+export const DRS_BURN_IN = 10_000;
+/** At most this many proposals per sample asked for; beyond, D rejects nearly all of G and the sampler gives up. */
+export const MAX_PROPOSALS_PER_SAMPLE = 200;
+/** Proposals drawn and judged at a time. */
+const PROPOSAL_CHUNK = 1000;
+/** Purpose labels of the random streams, under the caller's (seed, purpose). */
+const CALIBRATION = "rejection/calibration";
+const PROPOSAL = "rejection/proposal";
+const ACCEPTANCE = "rejection/acceptance";
+
+/** What a long phase has done: "calibrating D" (steps), "rejection sampling" (accepted samples). */
+export interface SamplingProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+/** The proposal cap was reached before enough samples were accepted. */
+export class RejectionSamplingError extends Error {
+  override name = "RejectionSamplingError";
+}
+
+/** Options of rejectionSample, the loop itself. */
+export interface RejectionLoopOptions {
+  /** Draws `rows` proposals, flat row-major [rows, ...sample]; `chunk` counts the calls (0, 1, …) for keyed noise. */
+  propose: (rows: number, chunk: number) => Float32Array;
+  /** The logits ℓ(x) of `rows` proposals → [rows]; the loop accepts x with probability exp(ℓ(x) − M). */
+  logits: (samples: Float32Array, rows: number) => Float32Array;
+  /** Samples to accept. */
+  count: number;
+  /** Numbers per sample (2 for a 2-D point). */
+  sampleSize: number;
+  /** Proposals whose largest logit is the first M (DRS_BURN_IN); they are judged, never kept. */
+  burnIn: number;
+  /** The uniform draws of the accept / reject decisions. */
+  rng: Rng;
+  /** Called after each chunk with the samples accepted so far. */
+  onProgress?: (progress: SamplingProgress) => void;
+}
+
+/** What rejectionSample returns. */
+export interface RejectionLoopResult {
+  /** The accepted samples, flat row-major [count, ...sample], in the order they were accepted. */
+  samples: Float32Array;
+  /** Accepted / judged proposals after the burn-in (1/M of the density ratio when D = D*). */
+  acceptanceRate: number;
+  /** Proposals judged after the burn-in. */
+  proposals: number;
+  /** The final M: the largest logit seen, burn-in included. */
+  maxLogit: number;
+}
+
+/** The rejection loop of DRS with γ = 0 (file comment): pure, given its proposal, logits and rng. */
+export function rejectionSample(options: RejectionLoopOptions): RejectionLoopResult {
+  const { propose, logits, count, sampleSize, burnIn, rng } = options;
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`rejection sampling: count ${count}`);
+  if (!Number.isSafeInteger(burnIn) || burnIn < 0) throw new RangeError(`rejection sampling: burn-in ${burnIn}`);
+  let chunk = 0;
+  let maxLogit = -Infinity;
+  for (let judged = 0; judged < burnIn; judged += PROPOSAL_CHUNK) {
+    const rows = Math.min(PROPOSAL_CHUNK, burnIn - judged);
+    for (const logit of logits(propose(rows, chunk++), rows)) if (logit > maxLogit) maxLogit = logit;
+  }
+  const maxProposals = count * MAX_PROPOSALS_PER_SAMPLE;
+  const accepted = new Float32Array(count * sampleSize);
+  let acceptedCount = 0;
+  let proposals = 0;
+  while (acceptedCount < count) {
+    if (proposals >= maxProposals) {
+      throw new RejectionSamplingError(
+        `rejection sampling accepted ${acceptedCount} of ${count} samples in ${maxProposals} proposals ` +
+          `(the cap, ${MAX_PROPOSALS_PER_SAMPLE} per sample): D rejects nearly all of G's samples`,
+      );
+    }
+    const rows = Math.min(PROPOSAL_CHUNK, maxProposals - proposals);
+    const samples = propose(rows, chunk++);
+    const scores = logits(samples, rows);
+    for (let row = 0; row < rows && acceptedCount < count; row++) {
+      proposals++;
+      const logit = scores[row]!;
+      if (logit > maxLogit) maxLogit = logit; // DRS raises M when a larger logit shows up: this x is then kept
+      // NaN logits give exp(NaN) = NaN, and the comparison rejects them.
+      if (rng.uniform() < Math.exp(logit - maxLogit)) {
+        accepted.set(samples.subarray(row * sampleSize, (row + 1) * sampleSize), acceptedCount * sampleSize);
+        acceptedCount++;
+      }
+    }
+    options.onProgress?.({ phase: "rejection sampling", done: acceptedCount, total: count });
+  }
+  return { samples: accepted, acceptanceRate: count / proposals, proposals, maxLogit };
+}
+
+/** Options of calibrateDiscriminator and rejectionSampleGan. */
+export interface RejectionSampleOptions {
+  /** Seed of the calibration batches, the proposals and the decisions (default: the GAN's config seed). */
+  seed?: number;
+  /** The purpose that keys the random streams under the seed (default SAMPLE_PURPOSE, as sampleGan's noise). */
+  purpose?: string;
+  /** Propose from G itself even when the GAN keeps an EMA generator (calibration then fits D to G). */
+  rawGenerator?: boolean;
+  /** D-only steps before sampling (default: config.rejectionCalibrationSteps); 0 uses D as trained. */
+  calibrationSteps?: number;
+  /** Proposals that estimate M first (default DRS_BURN_IN). */
+  burnIn?: number;
+  /** Progress of calibration and sampling. */
+  onProgress?: (progress: SamplingProgress) => void;
+}
+
+/** What rejectionSampleGan returns. */
+export interface RejectionSampleResult extends RejectionLoopResult {
+  /** The D-only steps taken before sampling. */
+  calibrationSteps: number;
+}
+
+/** A one-line ConfigError when DRS cannot run on this GAN (whyNoRejectionSampling). */
+function checkRejectionSampling(gan: Gan): void {
+  const reason = whyNoRejectionSampling(gan.config);
+  if (reason !== null) throw new ConfigError(reason);
+}
+
+/**
+ * `steps` D-only steps against the sampling generator (the EMA one when the GAN keeps it, unless `rawGenerator`),
+ * whose fakes are drawn as sampling draws them (G in inference mode): the run's D loss and Algorithm 1's D step,
+ * real batches from `dataset`, and a fresh D optimizer of the run's kind at D's initial rate times
+ * config.rejectionCalibrationRateFactor (the run's own optimizer, once annealed by learningRateDecay, would leave D
+ * where it was; D's full rate leaves it noisy). G, the EMA generator and the GAN's optimizers are untouched.
+ */
+export function calibrateDiscriminator(
+  gan: Gan,
+  dataset: Dataset,
+  steps: number,
+  options: Omit<RejectionSampleOptions, "calibrationSteps" | "burnIn"> = {},
+): void {
+  checkRejectionSampling(gan);
+  const { config } = gan;
+  const seed = options.seed ?? config.seed;
+  const purpose = options.purpose ?? SAMPLE_PURPOSE;
+  const { discriminator } = gan;
+  const rate = config.discriminatorLearningRate * config.rejectionCalibrationRateFactor;
+  const optimizer = createOptimizer(config, discriminator.parameters, discriminator.parameterNames, rate);
+  const calibrating = withParts(gan, {
+    generator: samplingGenerator(gan, options.rawGenerator),
+    discriminatorOptimizer: optimizer,
+  });
+  const batchSeed = hashSeed(seed, purpose, CALIBRATION);
+  try {
+    for (let step = 0; step < steps; step++) {
+      const { real } = discriminatorInputs(calibrating, dataset, step, batchSeed, [purpose, CALIBRATION, step]);
+      const noise = sampleNoise(config, config.batchSize, Rng.derive(seed, purpose, CALIBRATION, step, "noise"));
+      const seeds = {
+        generator: hashSeed(seed, purpose, CALIBRATION, step, "dropout/generator"),
+        discriminator: hashSeed(seed, purpose, CALIBRATION, step, "dropout/discriminator"),
+      };
+      const metrics = discriminatorStep(calibrating, real, noise, seeds, undefined, { fakesAsSampled: true });
+      tf.dispose([real, noise, metrics.loss, metrics.realScore, metrics.fakeScore, metrics.gradientNorm]);
+      options.onProgress?.({ phase: "calibrating D", done: step + 1, total: steps });
+    }
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/**
+ * `count` samples of DRS (file comment), flat row-major [count, ...gan.dataShape]: calibrates the GAN's D in memory
+ * (calibrateDiscriminator; its weights change, nothing is saved), then rejection-samples the sampling generator with
+ * D's logits. Noise, batches and decisions derive from (seed, purpose), so the same seed gives the same samples.
+ * A ConfigError when D's optimum is not p_data/(p_data + p_g) (whyNoRejectionSampling); a RejectionSamplingError
+ * when MAX_PROPOSALS_PER_SAMPLE proposals per sample do not suffice.
+ */
+export function rejectionSampleGan(
+  gan: Gan,
+  dataset: Dataset,
+  count: number,
+  options: RejectionSampleOptions = {},
+): RejectionSampleResult {
+  checkRejectionSampling(gan);
+  const { config } = gan;
+  const seed = options.seed ?? config.seed;
+  const purpose = options.purpose ?? SAMPLE_PURPOSE;
+  const calibrationSteps = options.calibrationSteps ?? config.rejectionCalibrationSteps;
+  calibrateDiscriminator(gan, dataset, calibrationSteps, { ...options, seed, purpose });
+  const choice = { rawGenerator: options.rawGenerator ?? false };
+  const result = rejectionSample({
+    propose: (rows, chunk) => {
+      const noise = sampleNoise(config, rows, Rng.derive(seed, purpose, PROPOSAL, chunk));
+      try {
+        return generate(gan, noise, choice);
+      } finally {
+        noise.dispose();
+      }
+    },
+    logits: (samples, rows) => discriminatorLogits(gan, samples, rows),
+    count,
+    sampleSize: gan.dataShape.reduce((a, b) => a * b, 1),
+    burnIn: options.burnIn ?? DRS_BURN_IN,
+    rng: Rng.derive(seed, purpose, ACCEPTANCE),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { ...result, calibrationSteps };
+}
