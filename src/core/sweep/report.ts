@@ -168,15 +168,12 @@ export interface SweepReportJson {
   format: typeof SWEEP_REPORT_FORMAT;
   name: string;
   quantities: string[];
-  settings: Array<{
-    setting: string;
-    finished: number;
-    failed: number;
-    pending: number;
-    failures: string[];
-    seconds: number;
-    quantities: Record<string, { mean: JsonNumber; std: JsonNumber; count: number }>;
-  }>;
+  /** A SettingReport whose summaries hold null where the report's numbers are NaN. */
+  settings: Array<
+    Omit<SettingReport, "quantities"> & {
+      quantities: Record<string, { mean: JsonNumber; std: JsonNumber; count: number }>;
+    }
+  >;
   runs: Array<{
     name: string;
     setting: string;
