@@ -1,0 +1,70 @@
+/**
+ * A metric against training iterations, from a run's checkpoint evaluations (eval/step_*.json, written by
+ * `tsgan eval --run R --checkpoint S`), as an SVG line chart with optional horizontal references and a CSV beside it.
+ * It draws what training-time evaluation (plots/eval.svg) does not: the expensive metrics (Parzen, Fréchet),
+ * evaluated after the fact at chosen checkpoints.
+ *
+ *   npx tsx scripts/checkpoint-curve.ts --run R --quantity parzen.meanLogLikelihood \
+ *     --reference 225 --title "…" --out docs/results/mnist-paper-parzen.svg
+ *
+ * `--quantity <metric>.<field>` names a number in the metric's result, as sweep files do.
+ */
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Command } from "commander";
+
+import type { EvaluationReport } from "../src/node/evaluate.js";
+import { lineChartSvg } from "../src/node/visual/charts.js";
+
+interface Options {
+  run: string;
+  quantity: string;
+  out: string;
+  title?: string;
+  reference: number[];
+}
+
+/** (step, value) for every checkpoint evaluation of the run that has the quantity, in step order. */
+async function checkpointValues(run: string, quantity: string): Promise<Array<[number, number]>> {
+  const [metric, field] = quantity.split(".") as [string, string];
+  const directory = join(run, "eval");
+  const points: Array<[number, number]> = [];
+  for (const file of (await readdir(directory)).filter((name) => name.endsWith(".json")).sort()) {
+    const report = JSON.parse(await readFile(join(directory, file), "utf8")) as EvaluationReport;
+    const result = report.metrics[metric as keyof EvaluationReport["metrics"]]?.result as unknown;
+    const value = (result as Record<string, unknown> | undefined)?.[field];
+    if (typeof value === "number") points.push([report.step, value]);
+  }
+  return points;
+}
+
+async function main(): Promise<void> {
+  const options = new Command()
+    .requiredOption("--run <dir>", "run directory whose eval/step_*.json to read")
+    .requiredOption("--quantity <metric.field>", "the number to draw, e.g. parzen.meanLogLikelihood")
+    .requiredOption("--out <file.svg>", "SVG to write; the CSV goes beside it")
+    .option("--title <text>", "chart title")
+    .option(
+      "--reference <y>",
+      "a horizontal reference line (repeatable)",
+      (value, all: number[]) => [...all, Number(value)],
+      [],
+    )
+    .parse()
+    .opts<Options>();
+  const points = await checkpointValues(options.run, options.quantity);
+  if (points.length === 0) throw new Error(`${options.run}: no checkpoint evaluation has ${options.quantity}`);
+  const svg = await lineChartSvg({
+    series: [{ name: options.quantity, x: points.map(([step]) => step), y: points.map(([, value]) => value) }],
+    ...(options.title ? { title: options.title } : {}),
+    xTitle: "iteration",
+    yTitle: options.quantity,
+    referenceLines: options.reference,
+  });
+  await writeFile(options.out, svg);
+  const csv = ["step,value", ...points.map(([step, value]) => `${step},${value}`)].join("\n");
+  await writeFile(options.out.replace(/\.svg$/, ".csv"), `${csv}\n`);
+  console.log(`${options.out}: ${points.length} checkpoints`);
+}
+
+await main();
