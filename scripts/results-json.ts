@@ -256,4 +256,8 @@ async function main(): Promise<void> {
   for (const table of tables) console.log(`${table.sweep}: ${table.state}`);
 }
 
-await main();
+// A missing run, an unreadable report or no matching checkpoint: one line and exit status 1, not a stack trace.
+await main().catch((error: unknown) => {
+  console.error(`${process.argv[1]?.split("/").pop()}: ${(error as Error).message ?? error}`);
+  process.exitCode = 1;
+});
