@@ -6,8 +6,9 @@ import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import { NODE_BACKEND_NAMES, SAMPLER_NAMES, type BackendName, type SamplerName } from "../core/config.js";
 import { METRICS, metricByName, parseMetricList, type MetricName } from "../core/metrics/index.js";
+import { describeRejection } from "../core/training/rejection.js";
 import { evaluateRun, type EvaluationProgress, type EvaluationReport, type MetricEntry } from "../node/evaluate.js";
-import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
+import { choiceOption, nonNegativeInteger, positiveInteger, unitFraction } from "./options.js";
 import { drawsBar } from "./progress.js";
 
 /** On a pipe or CI log, a phase's progress is printed at most this often. */
@@ -96,6 +97,11 @@ export function evalCommand(): Command {
         SAMPLER_NAMES,
       ),
     )
+    .option(
+      "--rejection-quantile <q>",
+      "rejection sampling with DRS's γ shift: γ = the q-quantile of F per 1 000 proposals (default: the run's rejectionQuantile; none = the exact rule)",
+      unitFraction,
+    )
     .addOption(choiceOption("--backend <name>", "engine (default: the run's)", NODE_BACKEND_NAMES))
     .action(
       async (options: {
@@ -106,6 +112,7 @@ export function evalCommand(): Command {
         seed?: number;
         rawGenerator?: boolean;
         sampler?: SamplerName;
+        rejectionQuantile?: number;
         backend?: BackendName;
       }) => {
         const progress = createEvaluationProgress();
@@ -118,7 +125,7 @@ export function evalCommand(): Command {
         const rejection =
           entry?.acceptanceRate === undefined
             ? ""
-            : `, rejection sampling after ${entry.calibrationSteps} D steps (acceptance ${entry.acceptanceRate.toFixed(3)})`;
+            : `, ${describeRejection({ ...entry, acceptanceRate: entry.acceptanceRate, quantile: entry.rejectionQuantile })}`;
         console.log(`${report.dataset}, ${report.checkpoint}, ${entry?.samples} samples${which}${rejection}`);
         console.log(formatEvaluationTable(report, computed));
         console.error(`tsgan: wrote ${path}`);

@@ -54,6 +54,13 @@ export function finiteNumber(text: string): number {
   return value;
 }
 
+/** A quantile or probability q with 0 ≤ q < 1 ("0.95"). */
+export function unitFraction(text: string): number {
+  const value = finiteNumber(text);
+  if (value < 0 || value >= 1) throw new InvalidArgumentError("not a number in [0, 1)");
+  return value;
+}
+
 /** A switch given as a word: on/off (or true/false), so that a config file's true can be overridden by a flag. */
 export function onOff(text: string): boolean {
   if (text === "on" || text === "true") return true;

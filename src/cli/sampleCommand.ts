@@ -19,14 +19,14 @@ import {
 } from "../core/config.js";
 import { Rng } from "../core/engine/random.js";
 import { disposeGan } from "../core/training/gan.js";
-import { rejectionSampleGan } from "../core/training/rejection.js";
+import { describeRejection, rejectionSampleGan } from "../core/training/rejection.js";
 import { SAMPLE_PURPOSE } from "../core/training/sampling.js";
 import { openGan } from "../node/run/openGan.js";
 import { RunDirectory, RunError, stepName } from "../node/run/runDirectory.js";
 import { randomSampleInputs, writePictureOfSamples, writeSamplePicture } from "../node/run/samples.js";
 import { sampleArrayFormat, writeArrayOfSamples, writeSampleArray } from "../node/export/sampleArrays.js";
 import { loadDatasetFor } from "../node/train.js";
-import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
+import { choiceOption, nonNegativeInteger, positiveInteger, unitFraction } from "./options.js";
 
 /** The largest seed drawn when none is given (2^31 keeps it readable and exact in every JSON tool). */
 const MAX_RANDOM_SEED = 2 ** 31;
@@ -55,6 +55,11 @@ export function sampleCommand(): Command {
         SAMPLER_NAMES,
       ),
     )
+    .option(
+      "--rejection-quantile <q>",
+      "rejection sampling with DRS's γ shift: γ = the q-quantile of F per 1 000 proposals (default: the run's rejectionQuantile; none = the exact rule)",
+      unitFraction,
+    )
     .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
     .action(
       async (options: {
@@ -66,6 +71,7 @@ export function sampleCommand(): Command {
         rawGenerator: boolean;
         class?: number;
         sampler?: SamplerName;
+        rejectionQuantile?: number;
         backend: BackendName;
       }) => {
         const run = await RunDirectory.open(options.run);
@@ -92,13 +98,17 @@ export function sampleCommand(): Command {
           const which = gan.generatorEma && !options.rawGenerator ? "EMA generator" : "generator";
           if (sampler === "rejection") {
             // rejectionSampleGan's default key, (seed, SAMPLE_PURPOSE): the library call with this seed draws the same.
-            const drawn = rejectionSampleGan(gan, dataset, options.count, { seed, rawGenerator: options.rawGenerator });
+            const drawn = rejectionSampleGan(gan, dataset, options.count, {
+              seed,
+              rawGenerator: options.rawGenerator,
+              ...(options.rejectionQuantile !== undefined ? { quantile: options.rejectionQuantile } : {}),
+            });
             const title = `${config.dataset}, step ${manifest.step}, seed ${seed}, ${which}, rejection sampling`;
             if (arrayFormat) await writeArrayOfSamples(gan, drawn.samples, out, arrayFormat);
             else await writePictureOfSamples(gan, dataset, drawn.samples, out, title);
             console.error(
               `tsgan: wrote ${options.count} samples of the ${which} from step ${manifest.step} (seed ${seed}) to ${out}, ` +
-                `rejection sampling after ${drawn.calibrationSteps} D steps (acceptance ${drawn.acceptanceRate.toFixed(3)})`,
+                describeRejection(drawn),
             );
             return;
           }

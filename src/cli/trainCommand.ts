@@ -61,6 +61,7 @@ const FLAGS: Array<{
   { flag: "--eval-metrics", key: "evalMetrics", argument: "<a,b,...>", parse: commaList },
   { flag: "--sampler", key: "sampler", argument: "<name>" },
   { flag: "--rejection-calibration-steps", key: "rejectionCalibrationSteps", argument: "<n>", parse: anyInteger },
+  { flag: "--rejection-quantile", key: "rejectionQuantile", argument: "<q>", parse: finiteNumber },
   { flag: "--backend", key: "backend", argument: "<name>", choices: NODE_BACKEND_NAMES },
 ];
 

@@ -333,6 +333,11 @@ export const ConfigSchema = z
       0.1,
       "calibration's D rate is D's learning rate times this: on a trained ring run D's own rate left D noisy (mode balance worse than no calibration), a tenth halved JSD",
     ),
+    rejectionQuantile: why(
+      probability.nullable(),
+      null,
+      "null keeps DRS's exact rule exp(logit − max), under which D = D* gives p_data; q sets γ per 1 000 proposals to the q-quantile of F (DRS's practical scheme): more acceptances where one rare high logit would reject nearly everything",
+    ),
     backend: why(z.enum(BACKEND_NAMES), "auto", "auto = the fastest engine that works here (native > wasm > cpu)"),
     mlp: MlpConfigSchema.prefault({}),
     dcgan: DcganConfigSchema.prefault({}),

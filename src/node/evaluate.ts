@@ -85,6 +85,8 @@ export interface EvaluateRunOptions {
   rawGenerator?: boolean;
   /** How samples are drawn: G directly, or Discriminator Rejection Sampling (default: the run's config.sampler). */
   sampler?: SamplerName;
+  /** Rejection sampling's γ-shift quantile (default: the run's config.rejectionQuantile; null = the exact rule). */
+  rejectionQuantile?: number | null;
   /** TF.js backend (default: the run's config.backend). */
   backend?: BackendName;
   /** A classifier to use instead of our committed one (tests, or another dataset's). */
@@ -110,6 +112,8 @@ export interface MetricEntry<Name extends MetricName = MetricName> {
   calibrationSteps?: number;
   /** Rejection sampling: accepted / judged proposals. */
   acceptanceRate?: number;
+  /** Rejection sampling: the γ shift's quantile of F, null for the exact rule (absent before the shift existed). */
+  rejectionQuantile?: number | null;
   /** Wall-clock seconds for this metric (its share of shared work such as classifier features excluded). */
   seconds: number;
   computedAt: string;
@@ -171,6 +175,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
       rawGenerator: options.rawGenerator ?? false,
       sampler,
       ...(sampler === "rejection" ? { dataset: loadDatasetFor(config) } : {}),
+      ...(options.rejectionQuantile !== undefined ? { rejectionQuantile: options.rejectionQuantile } : {}),
       classifier: options.classifier,
       onProgress: progress,
     });
@@ -227,6 +232,8 @@ export interface EvaluateGanOptions {
   sampler?: SamplerName;
   /** The real data that rejection sampling calibrates D on (the run's training data). */
   dataset?: Dataset;
+  /** Rejection sampling's γ-shift quantile (default: the GAN's config.rejectionQuantile). */
+  rejectionQuantile?: number | null;
   classifier?: ImageClassifier | undefined;
   /** Called as sampling and each metric advance (progress bars). */
   onProgress?: (progress: EvaluationProgress) => void;
@@ -244,17 +251,22 @@ export async function evaluateGan(options: EvaluateGanOptions): Promise<Evaluati
   const generator = gan.generatorEma && !rawGenerator ? "ema" : "raw";
   const sampler = options.sampler ?? "direct";
   let drawn: { generated: Float32Array; labels: Int32Array | undefined };
-  let rejection: Pick<MetricEntry, "calibrationSteps" | "acceptanceRate"> = {};
+  let rejection: Pick<MetricEntry, "calibrationSteps" | "acceptanceRate" | "rejectionQuantile"> = {};
   if (sampler === "rejection") {
     if (!options.dataset) throw new ConfigError("rejection sampling calibrates D on real data: pass the dataset");
     const result = rejectionSampleGan(gan, options.dataset, samples, {
       seed,
       purpose: EVAL_REJECTION_PURPOSE,
       rawGenerator,
+      ...(options.rejectionQuantile !== undefined ? { quantile: options.rejectionQuantile } : {}),
       onProgress: progress,
     });
     drawn = { generated: result.samples, labels: undefined }; // rejection sampling is unconditional
-    rejection = { calibrationSteps: result.calibrationSteps, acceptanceRate: result.acceptanceRate };
+    rejection = {
+      calibrationSteps: result.calibrationSteps,
+      acceptanceRate: result.acceptanceRate,
+      rejectionQuantile: result.quantile,
+    };
   } else {
     drawn = await generateSamples(gan, samples, seed, rawGenerator, progress);
   }

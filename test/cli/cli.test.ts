@@ -185,6 +185,28 @@ describe("tsgan CLI", () => {
     expect(readFileSync(csv, "utf8").trim().split("\n")).toHaveLength(CSV_HEADER_LINES + 50);
     expect(readFileSync(checkpoint).equals(weights)).toBe(true); // calibration never rewrites the checkpoint
 
+    // DRS's γ shift: the quantile is used, recorded and printed; a quantile outside [0, 1) is one line.
+    const shifted = [...rejection, "--rejection-quantile", "0.9"];
+    const evaluatedShifted = await tsgan("eval", "--run", out, "--metrics", "modes", "--samples", "200", ...shifted);
+    expect(evaluatedShifted.status, evaluatedShifted.stderr).toBe(0);
+    expect(evaluatedShifted.stdout).toMatch(/after 20 D steps, γ at the 0\.9-quantile of F \(acceptance 0\.\d{3}\)/);
+    const shiftedReport = JSON.parse(readFileSync(join(out, "eval", "step_000003.json"), "utf8"));
+    expect(shiftedReport.metrics.modes).toMatchObject({ sampler: "rejection", rejectionQuantile: 0.9 });
+    const sampledShifted = await tsgan(
+      "sample",
+      "--run",
+      out,
+      "--seed",
+      "3",
+      "--count",
+      "50",
+      ...shifted,
+      "--out",
+      csv,
+    );
+    expect(sampledShifted.stderr).toContain("γ at the 0.9-quantile of F");
+    expectOneLineError(await tsgan("eval", "--run", out, ...rejection, "--rejection-quantile", "1"), /\[0, 1\)/);
+
     const hinge = join(scratch, "hinge");
     const critic = await tsgan("train", "--config", config, "--backend", "cpu", "--loss", "hinge", "--out", hinge);
     expect(critic.status, critic.stderr).toBe(0);

@@ -1,7 +1,15 @@
 /** The flag parsers every command shares: what they accept, and the one line they reject with. */
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
-import { commaList, finiteNumber, integer, nonNegativeInteger, onOff, positiveInteger } from "../../src/cli/options.js";
+import {
+  commaList,
+  finiteNumber,
+  integer,
+  nonNegativeInteger,
+  onOff,
+  positiveInteger,
+  unitFraction,
+} from "../../src/cli/options.js";
 
 function rejection(parse: (text: string) => unknown, text: string): string {
   try {
@@ -40,5 +48,8 @@ describe("flag parsers", () => {
     expect(commaList("modes, divergence,,parzen ")).toEqual(["modes", "divergence", "parzen"]);
     expect([onOff("on"), onOff("true"), onOff("off"), onOff("false")]).toEqual([true, true, false, false]);
     for (const text of ["yes", "", "1"]) expect(rejection(onOff, text)).toBe("not on or off");
+    expect([unitFraction("0"), unitFraction("0.95")]).toEqual([0, 0.95]);
+    for (const text of ["1", "-0.1", "2"]) expect(rejection(unitFraction, text)).toBe("not a number in [0, 1)");
+    expect(rejection(unitFraction, "high")).toBe("not a number");
   });
 });

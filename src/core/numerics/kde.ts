@@ -17,7 +17,7 @@
  * samples must be in random order (i.i.d. draws are): the two halves must come from the same distribution.
  */
 import type { Grid } from "./grid.js";
-import { logspace, meanAndStd, meanAndVariance } from "./scalar.js";
+import { logspace, meanAndStd, meanAndVariance, sortedQuantile } from "./scalar.js";
 
 /** Kernels are truncated at ± this many bandwidths (6e-5 of a 1-D Gaussian's mass lies beyond). */
 export const KERNEL_HALF_WIDTH_BANDWIDTHS = 4;
@@ -52,9 +52,8 @@ export function scottBandwidth(samples: ArrayLike<number>, dimension: number): n
 /** Silverman's rule of thumb for 1-D samples (see {@link SILVERMAN_FACTOR}), never below `floor`. */
 export function silvermanBandwidth(samples: ArrayLike<number>, floor = 0): number {
   const sorted = Float64Array.from(samples).sort();
-  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   const { std } = meanAndStd(sorted);
-  const spread = Math.min(std, (quantile(0.75) - quantile(0.25)) / IQR_PER_STD) || std;
+  const spread = Math.min(std, (sortedQuantile(sorted, 0.75) - sortedQuantile(sorted, 0.25)) / IQR_PER_STD) || std;
   return Math.max(floor, SILVERMAN_FACTOR * spread * sorted.length ** -0.2);
 }
 

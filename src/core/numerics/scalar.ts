@@ -1,7 +1,7 @@
 /**
  * Small scalar helpers in float64, written once for the metrics, the theory experiments and the lab: the logistic
- * function and its logs (finite for any logit), log-sum-exp of two terms, moments of a sample, and the standard
- * normal's density, CDF and quantile.
+ * function and its logs (finite for any logit), log-sum-exp of two terms, moments and quantiles of a sample, and the
+ * standard normal's density, CDF and quantile.
  */
 
 const LOG_SQRT_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -19,6 +19,15 @@ export function softplus(logit: number): number {
 /** log σ(l) = −softplus(−l): log D for a discriminator's logit l. */
 export function logSigmoid(logit: number): number {
   return -softplus(-logit);
+}
+
+/**
+ * The q-quantile (0 ≤ q ≤ 1) of values sorted ascending, as the order statistic at index ⌊q·n⌋ (clamped to the last):
+ * no interpolation, so it is always one of the values. NaN for no values.
+ */
+export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 /** log(e^a + e^b) without overflow or underflow; −Infinity when both are. */

@@ -8,10 +8,13 @@
  * follows p_data exactly. DRS puts the trained D's logit ℓ(x) in place of ℓ*(x), and estimates log M as the largest
  * logit over a burn-in of 10 000 proposals, raised whenever a larger logit shows up later.
  *
- * The paper accepts with probability σ(F(x)), F(x) = ℓ − M − log(1 − exp(ℓ − M − ε)) − γ. Since
- * σ(a − log(1 − eᵃ)) = eᵃ, its γ = 0, ε → 0 case is exactly exp(ℓ − M): the rule used here. The paper's γ > 0 (set
- * per batch to a high percentile of F) raises every acceptance, trading p_data for fewer rejections, and ε only keeps
- * the logarithm finite at ℓ = M; we keep γ = 0, so that D = D* gives p_data itself.
+ * The paper accepts with probability σ(F(x) − γ), F(x) = ℓ − M − log(1 − exp(ℓ − M − ε)). Since
+ * σ(a − log(1 − eᵃ)) = eᵃ, its γ = 0, ε → 0 case is exactly exp(ℓ − M): tsgan's default rule, under which D = D*
+ * gives p_data itself. The paper's practical scheme sets γ per batch of proposals to a high quantile of F over the
+ * batch (config `rejectionQuantile`): where D's estimate of M comes from a rare region (a mode G starves, an outlier
+ * logit), the exact rule accepts almost nothing, while the shifted one keeps the top of every batch — at least
+ * (1 − q)/2 of the proposals, since σ(F − γ) ≥ ½ above the quantile — and gives a distribution between p_g and p_data.
+ * ε only keeps the logarithm finite at ℓ = M.
  *
  * D was trained against G's latest raw iterates, so DRS first fine-tunes D with G fixed, until D ≈ D* for the G that
  * samples (here the EMA generator when the GAN keeps one): `calibrateDiscriminator`, with the run's D loss and a fresh
@@ -20,6 +23,7 @@
 import { ConfigError, whyNoRejectionSampling } from "../config.js";
 import type { Dataset } from "../data/dataset.js";
 import { hashSeed, Rng } from "../engine/random.js";
+import { sigmoid, sortedQuantile } from "../numerics/scalar.js";
 import { tf } from "../engine/tf.js";
 import { discriminatorInputs } from "./algorithm1.js";
 import { samplingGenerator, withParts, type Gan } from "./gan.js";
@@ -32,8 +36,10 @@ import { discriminatorStep } from "./steps.js";
 export const DRS_BURN_IN = 10_000;
 /** At most this many proposals per sample asked for; beyond, D rejects nearly all of G and the sampler gives up. */
 export const MAX_PROPOSALS_PER_SAMPLE = 200;
-/** Proposals drawn and judged at a time. */
+/** Proposals drawn and judged at a time; with `quantile`, also DRS's batch over which γ is the quantile of F. */
 const PROPOSAL_CHUNK = 1000;
+/** DRS's ε in F(x): keeps log(1 − exp(ℓ − M − ε)) finite at ℓ = M (the paper's value is small; any tiny ε does). */
+export const DRS_EPSILON = 1e-6;
 /** Purpose labels of the random streams, under the caller's (seed, purpose). */
 const CALIBRATION = "rejection/calibration";
 const PROPOSAL = "rejection/proposal";
@@ -67,6 +73,11 @@ export interface RejectionLoopOptions {
   rng: Rng;
   /** Called after each chunk with the samples accepted so far. */
   onProgress?: (progress: SamplingProgress) => void;
+  /**
+   * DRS's γ shift (file comment): accept with σ(F(x) − γ), γ the `quantile` of F over each chunk of proposals.
+   * null (the default) keeps the exact rule exp(ℓ − M).
+   */
+  quantile?: number | null;
 }
 
 /** What rejectionSample returns. */
@@ -81,11 +92,30 @@ export interface RejectionLoopResult {
   maxLogit: number;
 }
 
-/** The rejection loop of DRS with γ = 0 (file comment): pure, given its proposal, logits and rng. */
+/** F(x) − (ℓ − M) of DRS, −log(1 − exp(ℓ − M − ε)): ≈ 0 far below M, large as ℓ nears M (gap = ℓ − M ≤ 0). */
+function nearMaximumBoost(gap: number): number {
+  return -Math.log(-Math.expm1(gap - DRS_EPSILON));
+}
+
+/**
+ * The acceptance probabilities of one chunk under DRS's shifted rule: σ(F(x) − γ), γ = the quantile of F over the
+ * chunk, F(x) = ℓ − M − log(1 − exp(ℓ − M − ε)). NaN logits get probability NaN (rejected).
+ */
+export function shiftedAcceptance(scores: ArrayLike<number>, maxLogit: number, quantile: number): Float64Array {
+  const f = Float64Array.from(scores, (logit) => logit - maxLogit + nearMaximumBoost(logit - maxLogit));
+  const gamma = sortedQuantile(f.filter((value) => Number.isFinite(value)).sort(), quantile);
+  return f.map((value) => sigmoid(value - gamma));
+}
+
+/** The rejection loop of DRS (file comment): pure, given its proposal, logits and rng. */
 export function rejectionSample(options: RejectionLoopOptions): RejectionLoopResult {
   const { propose, logits, count, sampleSize, burnIn, rng } = options;
+  const quantile = options.quantile ?? null;
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`rejection sampling: count ${count}`);
   if (!Number.isSafeInteger(burnIn) || burnIn < 0) throw new RangeError(`rejection sampling: burn-in ${burnIn}`);
+  if (quantile !== null && !(quantile >= 0 && quantile <= 1)) {
+    throw new RangeError(`rejection sampling: quantile ${quantile} (between 0 and 1)`);
+  }
   let chunk = 0;
   let maxLogit = -Infinity;
   for (let judged = 0; judged < burnIn; judged += PROPOSAL_CHUNK) {
@@ -106,12 +136,19 @@ export function rejectionSample(options: RejectionLoopOptions): RejectionLoopRes
     const rows = Math.min(PROPOSAL_CHUNK, maxProposals - proposals);
     const samples = propose(rows, chunk++);
     const scores = logits(samples, rows);
+    // The shifted rule judges the chunk as one batch: M first takes in the chunk's largest logit.
+    let shifted: Float64Array | null = null;
+    if (quantile !== null) {
+      for (const logit of scores) if (logit > maxLogit) maxLogit = logit;
+      shifted = shiftedAcceptance(scores, maxLogit, quantile);
+    }
     for (let row = 0; row < rows && acceptedCount < count; row++) {
       proposals++;
       const logit = scores[row]!;
       if (logit > maxLogit) maxLogit = logit; // DRS raises M when a larger logit shows up: this x is then kept
-      // NaN logits give exp(NaN) = NaN, and the comparison rejects them.
-      if (rng.uniform() < Math.exp(logit - maxLogit)) {
+      // NaN logits give exp(NaN) = NaN (and σ(NaN) = NaN), and the comparison rejects them.
+      const probability = shifted === null ? Math.exp(logit - maxLogit) : shifted[row]!;
+      if (rng.uniform() < probability) {
         accepted.set(samples.subarray(row * sampleSize, (row + 1) * sampleSize), acceptedCount * sampleSize);
         acceptedCount++;
       }
@@ -133,6 +170,8 @@ export interface RejectionSampleOptions {
   calibrationSteps?: number;
   /** Proposals that estimate M first (default DRS_BURN_IN). */
   burnIn?: number;
+  /** DRS's γ shift: the quantile of F per chunk (default: config.rejectionQuantile; null = the exact rule). */
+  quantile?: number | null;
   /** Progress of calibration and sampling. */
   onProgress?: (progress: SamplingProgress) => void;
 }
@@ -141,6 +180,19 @@ export interface RejectionSampleOptions {
 export interface RejectionSampleResult extends RejectionLoopResult {
   /** The D-only steps taken before sampling. */
   calibrationSteps: number;
+  /** The γ shift's quantile, or null for the exact rule. */
+  quantile: number | null;
+}
+
+/** "rejection sampling after 500 D steps[, γ at the 0.95-quantile of F] (acceptance 0.123)", for the CLI's lines. */
+export function describeRejection(drawn: {
+  calibrationSteps?: number | undefined;
+  quantile?: number | null | undefined;
+  acceptanceRate: number;
+}): string {
+  const shift =
+    drawn.quantile === null || drawn.quantile === undefined ? "" : `, γ at the ${drawn.quantile}-quantile of F`;
+  return `rejection sampling after ${drawn.calibrationSteps ?? 0} D steps${shift} (acceptance ${drawn.acceptanceRate.toFixed(3)})`;
 }
 
 /** A one-line ConfigError when DRS cannot run on this GAN (whyNoRejectionSampling). */
@@ -209,6 +261,7 @@ export function rejectionSampleGan(
   const seed = options.seed ?? config.seed;
   const purpose = options.purpose ?? SAMPLE_PURPOSE;
   const calibrationSteps = options.calibrationSteps ?? config.rejectionCalibrationSteps;
+  const quantile = options.quantile === undefined ? config.rejectionQuantile : options.quantile;
   calibrateDiscriminator(gan, dataset, calibrationSteps, { ...options, seed, purpose });
   const choice = { rawGenerator: options.rawGenerator ?? false };
   const result = rejectionSample({
@@ -225,7 +278,8 @@ export function rejectionSampleGan(
     sampleSize: gan.dataShape.reduce((a, b) => a * b, 1),
     burnIn: options.burnIn ?? DRS_BURN_IN,
     rng: Rng.derive(seed, purpose, ACCEPTANCE),
+    quantile,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  return { ...result, calibrationSteps };
+  return { ...result, calibrationSteps, quantile };
 }

@@ -8,7 +8,7 @@ import { toyDistribution } from "../../../src/core/data/toys.js";
 import { Rng } from "../../../src/core/engine/random.js";
 import { integrate, uniformGrid } from "../../../src/core/numerics/grid.js";
 import { gaussianKdeOnGrid, silvermanBandwidth } from "../../../src/core/numerics/kde.js";
-import { logAddExp, standardNormalCdf } from "../../../src/core/numerics/scalar.js";
+import { logAddExp, sortedQuantile, standardNormalCdf } from "../../../src/core/numerics/scalar.js";
 import {
   fromDensity,
   gaussianOnGrid,
@@ -78,5 +78,11 @@ describe("densities on a grid", () => {
   it("measures the Wasserstein-1 distance of a shift as the shift", () => {
     const shifted = wassersteinOnGrid(gaussianOnGrid(0, 1, grid).density, gaussianOnGrid(1.5, 1, grid).density, grid);
     expect(shifted).toBeCloseTo(1.5, 6);
+  });
+
+  it("takes sample quantiles as order statistics at ⌊q·n⌋ (the KDE's interquartile range, DRS's γ)", () => {
+    const sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect([0, 0.25, 0.5, 0.95, 1].map((q) => sortedQuantile(sorted, q))).toEqual([1, 3, 6, 10, 10]);
+    expect(sortedQuantile([], 0.5)).toBeNaN();
   });
 });

@@ -16,10 +16,12 @@ import { createGan, disposeGan, type Gan } from "../../../src/core/training/gan.
 import { sampleNoise } from "../../../src/core/training/noise.js";
 import {
   calibrateDiscriminator,
+  DRS_EPSILON,
   MAX_PROPOSALS_PER_SAMPLE,
   RejectionSamplingError,
   rejectionSample,
   rejectionSampleGan,
+  shiftedAcceptance,
   type RejectionLoopOptions,
 } from "../../../src/core/training/rejection.js";
 import { discriminatorLogits, generate } from "../../../src/core/training/sampling.js";
@@ -102,6 +104,58 @@ describe("rejectionSample (the loop)", () => {
     expect(() => rejectionSample(loop)).toThrow(
       `accepted 0 of 3 samples in ${count * MAX_PROPOSALS_PER_SAMPLE} proposals`,
     );
+  });
+});
+
+describe("DRS's γ shift (rejectionQuantile)", () => {
+  /** The burn-in meets one outlier logit of 10 (a starved region): the exact rule then keeps e^(log 2 − 10) ≈ 1e-4. */
+  const withOutlier = (seed: number, quantile: number | null): RejectionLoopOptions =>
+    normalLoop(seed, {
+      count: 2000,
+      burnIn: 1,
+      quantile,
+      logits: (samples, rows) => (rows === 1 ? new Float32Array([10]) : samples.map(logRatio)),
+    });
+
+  it("accepts with σ(F − γ): ½ at the quantile, above it more, below it less; γ = 0's rule is exp(ℓ − M)", () => {
+    const scores = Float32Array.from({ length: 101 }, (_, i) => -i / 10); // ℓ − M from 0 down to −10
+    const probabilities = shiftedAcceptance(scores, 0, 0.9);
+    // F is increasing in ℓ, so the 0.9-quantile of F is F at the 91st smallest score (index ⌊0.9 · 101⌋ = 90): i = 10.
+    expect(probabilities[10]).toBeCloseTo(0.5, 12);
+    expect(probabilities[9]).toBeGreaterThan(0.5);
+    expect(probabilities[11]).toBeLessThan(0.5);
+    expect(probabilities[0]).toBeGreaterThan(0.999_999); // ℓ = M: F ≈ −log ε
+    // The odds of acceptance are exp(F − γ), F(a) = a − log(1 − exp(a − ε)) for a = ℓ − M, γ = F at the quantile.
+    const f = (a: number) => a - Math.log(1 - Math.exp(a - DRS_EPSILON));
+    for (const i of [30, 60, 100]) {
+      expect(Math.log(probabilities[i]! / (1 - probabilities[i]!))).toBeCloseTo(f(scores[i]!) - f(scores[10]!), 6);
+    }
+    // Far below M the shift is a constant factor on the exact rule's exp(ℓ − M).
+    expect(f(-10)).toBeCloseTo(-10, 4);
+    expect(Number.isNaN(shiftedAcceptance([Number.NaN, 0], 0, 0.5)[0]!)).toBe(true);
+  });
+
+  it("samples where one outlier logit stops the exact rule, keeping at least (1 − q)/2 of the proposals", () => {
+    expect(() => rejectionSample(withOutlier(7, null))).toThrow(RejectionSamplingError);
+    const quantile = 0.9;
+    const result = rejectionSample(withOutlier(7, quantile));
+    expect(result.acceptanceRate).toBeGreaterThanOrEqual((1 - quantile) / 2);
+    // Between proposal N(0, 1) and target N(0, 0.5²): the shift trades exactness for acceptance.
+    const { std } = meanAndStd(result.samples);
+    expect(std).toBeGreaterThan(TARGET_STD + TOLERANCE);
+    expect(std).toBeLessThan(1 - 0.1);
+  });
+
+  it("a higher quantile accepts fewer proposals and keeps samples closer to the target", () => {
+    const low = rejectionSample(withOutlier(8, 0.5));
+    const high = rejectionSample(withOutlier(8, 0.95));
+    expect(high.acceptanceRate).toBeLessThan(low.acceptanceRate);
+    expect(meanAndStd(high.samples).std).toBeLessThan(meanAndStd(low.samples).std);
+    expect(rejectionSample(withOutlier(8, 0.95)).samples).toEqual(high.samples); // reproducible
+  });
+
+  it("refuses a quantile outside [0, 1]", () => {
+    expect(() => rejectionSample(normalLoop(9, { quantile: 1.5 }))).toThrow(RangeError);
   });
 });
 
