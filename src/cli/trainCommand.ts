@@ -49,6 +49,7 @@ const FLAGS: Array<{
   { flag: "--momentum", key: "momentum", argument: "<mu>", parse: finiteNumber },
   { flag: "--pretrain-discriminator-steps", key: "pretrainDiscriminatorSteps", argument: "<n>", parse: anyInteger },
   { flag: "--generator-output", key: "generatorOutput", argument: "<activation>" },
+  { flag: "--idx-labels", key: "idxLabels", argument: "<file>" },
   { flag: "--seed", key: "seed", argument: "<n>", parse: anyInteger },
   { flag: "--sample-every", key: "sampleEvery", argument: "<n>", parse: anyInteger },
   { flag: "--checkpoint-every", key: "checkpointEvery", argument: "<n>", parse: anyInteger },

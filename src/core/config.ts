@@ -17,79 +17,28 @@ import {
   CONDITIONAL_NAMES,
   SAMPLER_NAMES,
   PRIOR_NAMES,
-  GENERATOR_OUTPUT_BIAS_NAMES,
   OPTIMIZER_NAMES,
   GENERATOR_OUTPUT_NAMES,
   TOY_DATASET_NAMES,
   DATASET_HINT,
+  IDX_DATASET_PREFIX,
   type LossName,
 } from "./configChoices.js";
 import { ConfigError } from "./errors.js";
 
-/** The choice lists live in configChoices.ts; callers import them from here with the schema. */
+import {
+  DcganConfigSchema,
+  learningRate,
+  MlpConfigSchema,
+  nonNegativeInt,
+  positiveInt,
+  probability,
+  why,
+} from "./configNetworks.js";
+
+/** The choice lists live in configChoices.ts, the network sections in configNetworks.ts; callers import them here. */
 export * from "./configChoices.js";
-
-/** A default value and the one-line reason for it, kept together so neither drifts. */
-function why<T extends z.ZodTypeAny>(schema: T, value: z.input<T>, reason: string) {
-  return schema.default(value as never).describe(reason);
-}
-
-const positiveInt = z.number().int().positive();
-const nonNegativeInt = z.number().int().nonnegative();
-const learningRate = z.number().positive().max(10);
-const probability = z.number().min(0).lt(1);
-const layerSizes = z.array(positiveInt).min(1);
-
-export const MlpConfigSchema = z
-  .object({
-    generatorHidden: why(layerSizes, [1200, 1200], "the paper's MNIST generator: two ReLU layers of 1200 units"),
-    discriminatorHidden: why(layerSizes, [240, 240], "the paper's MNIST discriminator: two maxout layers of 240"),
-    maxoutPieces: why(positiveInt, 5, "the paper's maxout discriminator used 5 linear pieces per unit"),
-    discriminatorInputDropout: why(probability, 0.2, "the paper dropped 20% of D's input pixels"),
-    discriminatorDropout: why(probability, 0.5, "the paper's dropout on D's hidden maxout units"),
-    generatorBatchNorm: why(z.boolean(), false, "the paper's generator had none; PacGAN's toy nets use it"),
-    generatorWeightRange: why(
-      z.number().nonnegative(),
-      0,
-      "0 = Glorot uniform; r > 0: G's weights uniform in ±r (the paper's code: irange 0.05)",
-    ),
-    discriminatorWeightRange: why(
-      z.number().nonnegative(),
-      0,
-      "0 = Glorot uniform; r > 0: D's weights uniform in ±r (the paper's code: irange 0.005)",
-    ),
-    generatorOutputBias: why(
-      z.enum(GENERATOR_OUTPUT_BIAS_NAMES),
-      "zeros",
-      "data-marginals starts σ(G's output bias) at the training images' mean pixel, as the paper's code did (sigmoid only)",
-    ),
-  })
-  .strict();
-
-export const DcganConfigSchema = z
-  .object({
-    generatorDepth: why(
-      positiveInt,
-      128,
-      "channels of the first feature map (7×7 for MNIST), as in the benchmark model",
-    ),
-    generatorChannels: why(
-      z.array(positiveInt),
-      [64],
-      "one Conv2DTranspose(stride 2) per entry, then the output layer: 7→14→28",
-    ),
-    generatorDropout: why(probability, 0, "BatchNorm already regularises G; seed 001 used 0.4 — set it to compare"),
-    discriminatorChannels: why(layerSizes, [64, 128], "one strided Conv2D per entry: 28→14→7, as in DCGAN"),
-    discriminatorDropout: why(
-      probability,
-      0,
-      "BatchNorm regularises D; seed 001's 0.3 gave blurrier digits at 1000 steps",
-    ),
-    discriminatorBatchNorm: why(z.boolean(), true, "DCGAN: BatchNorm on every D conv but the first"),
-    kernelSize: why(positiveInt, 4, "4×4 kernels with stride 2 tile the output evenly (no checkerboard)"),
-    leak: why(z.number().min(0).max(1), 0.2, "DCGAN's LeakyReLU slope in D"),
-  })
-  .strict();
+export { DcganConfigSchema, MlpConfigSchema } from "./configNetworks.js";
 
 /** The config schema (zod): every key, its type, its default and the reason for that default. */
 export const ConfigSchema = z
@@ -169,6 +118,11 @@ export const ConfigSchema = z
       z.tuple([nonNegativeInt, positiveInt]).nullable(),
       null,
       "[start, stop): train on these images of the training split only (the paper: [0, 50000], keeping Parzen's validation images out); null = all",
+    ),
+    idxLabels: why(
+      z.string().min(1).nullable(),
+      null,
+      "an IDX labels file (1-D ubyte, one label per image) beside an idx:<images-file> dataset, whose classes conditional runs learn; null = unlabelled",
     ),
     generatorOutput: why(
       z.enum(GENERATOR_OUTPUT_NAMES),
@@ -293,7 +247,7 @@ function checkLossOptions(config: Config): Config {
   }
   const noRejection = config.sampler === "rejection" ? whyNoRejectionSampling(config) : null;
   if (noRejection !== null) throw new ConfigError(`config: ${noRejection}`);
-  return checkPaperOptions(checkConditionalOptions(config));
+  return checkPaperOptions(checkConditionalOptions(checkDataOptions(config)));
 }
 
 /**
@@ -364,11 +318,22 @@ function checkPaperOptions(config: Config): Config {
   if (config.mlp.generatorOutputBias === "data-marginals" && toy) {
     throw new ConfigError(`config: mlp.generatorOutputBias data-marginals needs images; ${config.dataset} has none`);
   }
+  return config;
+}
+
+/** Refuses data options that do not fit the dataset: a subset of a toy, labels for a dataset that has its own. */
+function checkDataOptions(config: Config): Config {
+  const toy = (TOY_DATASET_NAMES as readonly string[]).includes(config.dataset);
   if (config.trainImages !== null) {
     const [start, stop] = config.trainImages;
     if (toy) throw new ConfigError(`config: trainImages chooses images; ${config.dataset} is sampled afresh`);
     if (stop <= start)
       throw new ConfigError(`config: trainImages [${start}, ${stop}] is empty: stop must exceed start`);
+  }
+  if (config.idxLabels !== null && !config.dataset.startsWith(IDX_DATASET_PREFIX)) {
+    throw new ConfigError(
+      `config: idxLabels labels an ${IDX_DATASET_PREFIX}<images-file> dataset; ${config.dataset} brings its own labels or none`,
+    );
   }
   return config;
 }

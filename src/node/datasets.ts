@@ -108,6 +108,7 @@ export function loadDatasetFor(config: Config, split: "train" | "test" = "train"
     pixelRange,
     seed: config.seed,
     images: split === "train" ? config.trainImages : null,
+    ...(config.idxLabels !== null ? { labelsFile: config.idxLabels } : {}),
   });
 }
 
