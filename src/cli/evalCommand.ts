@@ -90,6 +90,10 @@ export function evalCommand(): Command {
     )
     .option("--seed <n>", "seed of the evaluation noise (default: the run's seed)", nonNegativeInteger)
     .option("--raw-generator", "evaluate G itself, not the EMA of its weights (runs with --generator-ema)")
+    .option(
+      "--out <file>",
+      "write the report here, not to <run>/eval/<checkpoint>.json (which sweep reports read): keeps the run's own numbers",
+    )
     .addOption(
       choiceOption(
         "--sampler <name>",
@@ -111,6 +115,7 @@ export function evalCommand(): Command {
         samples?: number;
         seed?: number;
         rawGenerator?: boolean;
+        out?: string;
         sampler?: SamplerName;
         rejectionQuantile?: number;
         backend?: BackendName;

@@ -79,6 +79,11 @@ export interface EvaluateRunOptions {
   metrics?: readonly string[];
   /** Generated samples (default DEFAULT_IMAGE_SAMPLES for images, DEFAULT_TOY_SAMPLES for toys). */
   samples?: number;
+  /**
+   * Where the report goes (default: <run>/eval/<checkpoint>.json, which sweep reports read). Another file keeps a
+   * second evaluation (another sampler, seed or sample count) from replacing the run's own numbers.
+   */
+  out?: string;
   /** Seed of the evaluation's noise and fresh real samples (default: the run's seed). */
   seed?: number;
   /** Evaluate G itself even when the run keeps an EMA generator (default: the EMA generator when present). */
@@ -183,7 +188,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
     disposeGan(gan);
   }
 
-  const path = join(run.root, "eval", `${stepName(manifest.step)}.json`);
+  const path = options.out ?? join(run.root, "eval", `${stepName(manifest.step)}.json`);
   const previous = await readPreviousReport(path);
   const report: EvaluationReport = {
     format: EVALUATION_FORMAT,

@@ -207,6 +207,16 @@ describe("tsgan CLI", () => {
     expect(sampledShifted.stderr).toContain("γ at the 0.9-quantile of F");
     expectOneLineError(await tsgan("eval", "--run", out, ...rejection, "--rejection-quantile", "1"), /\[0, 1\)/);
 
+    // --out: a second evaluation goes to its own file; the run's eval file (what sweep reports read) is left as it was.
+    const own = readFileSync(join(out, "eval", "step_000003.json"), "utf8");
+    const elsewhere = join(scratch, "direct-eval.json");
+    const direct = ["--sampler", "direct", "--out", elsewhere];
+    const evaluatedElsewhere = await tsgan("eval", "--run", out, "--metrics", "modes", "--samples", "200", ...direct);
+    expect(evaluatedElsewhere.status, evaluatedElsewhere.stderr).toBe(0);
+    expect(evaluatedElsewhere.stderr).toContain(`wrote ${elsewhere}`);
+    expect(JSON.parse(readFileSync(elsewhere, "utf8")).metrics.modes.sampler).toBe("direct");
+    expect(readFileSync(join(out, "eval", "step_000003.json"), "utf8")).toBe(own);
+
     const hinge = join(scratch, "hinge");
     const critic = await tsgan("train", "--config", config, "--backend", "cpu", "--loss", "hinge", "--out", hinge);
     expect(critic.status, critic.stderr).toBe(0);
