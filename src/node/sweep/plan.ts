@@ -7,6 +7,7 @@
  *     sweep.json                 the expanded plan: settings, runs, each run's resolved config
  *     <run name>/                a normal run directory (config.json, metrics.jsonl, checkpoints/, eval/, …)
  *       sweep-outcome.json       how the run's last attempt ended: done / failed (why), seconds, attempts
+ *       sweep-clock.json         wall-clock seconds of every attempt so far, the running one included (each minute)
  *     report.md, report.csv, report.svg, report.json   `tsgan sweep report`
  *     curves.svg                 `tsgan sweep report`, when the runs logged training-time evaluation
  */
@@ -19,6 +20,7 @@ import { asWriteError, writeFileAtomic } from "../visual/files.js";
 
 export const PLAN_FILE = "sweep.json";
 export const OUTCOME_FILE = "sweep-outcome.json";
+export const CLOCK_FILE = "sweep-clock.json";
 /** Where sweep directories go unless --runs says otherwise. */
 export const DEFAULT_RUNS_ROOT = "sweeps";
 
@@ -104,6 +106,24 @@ export async function readOutcome(root: string): Promise<RunOutcomeFile | null> 
 export async function writeOutcome(root: string, outcome: RunOutcomeFile): Promise<void> {
   await mkdir(root, { recursive: true });
   await writeFileAtomic(join(root, OUTCOME_FILE), `${JSON.stringify(outcome, null, 2)}\n`);
+}
+
+/**
+ * The wall-clock seconds a run's attempts have taken so far, kept apart from the outcome because an attempt killed
+ * with its whole process tree (a machine or session that stops) writes no outcome: its time up to the last tick of
+ * runOne's clock is still counted. 0 for a run without one.
+ */
+export async function readClock(root: string): Promise<number> {
+  try {
+    const { seconds } = JSON.parse(await readFile(join(root, CLOCK_FILE), "utf8")) as { seconds: unknown };
+    return typeof seconds === "number" && Number.isFinite(seconds) ? seconds : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function writeClock(root: string, seconds: number): Promise<void> {
+  await writeFileAtomic(join(root, CLOCK_FILE), `${JSON.stringify({ seconds }, null, 2)}\n`);
 }
 
 /** The runs of a plan that have not finished: what a (re)started sweep still has to do. */

@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { readOutcome, writeOutcome, type RunOutcomeFile, type RunSpec } from "./plan.js";
+import { readClock, readOutcome, writeOutcome, type RunOutcomeFile, type RunSpec } from "./plan.js";
 
 export const RUN_LOG_FILE = "sweep-log.txt";
 
@@ -38,6 +38,7 @@ export interface RunningChild {
 export async function spawnRun(spec: RunSpec, options: SpawnRunOptions = {}): Promise<RunningChild> {
   await mkdir(spec.root, { recursive: true });
   const before = await readOutcome(spec.root);
+  const secondsBefore = Math.max(before?.seconds ?? 0, await readClock(spec.root)); // as runOne counts them
   const logFile = await open(join(spec.root, RUN_LOG_FILE), "a");
   const env = { ...process.env };
   if (options.threads !== undefined && env.TSGAN_NUM_THREADS === undefined)
@@ -65,7 +66,7 @@ export async function spawnRun(spec: RunSpec, options: SpawnRunOptions = {}): Pr
             ? `the run's process was killed by ${signal}`
             : `the run's process exited with status ${code}`,
           retryable: true,
-          seconds: (before?.seconds ?? 0) + (performance.now() - started) / 1000,
+          seconds: secondsBefore + (performance.now() - started) / 1000,
           attempts: (before?.attempts ?? 0) + 1,
           host: hostname(),
           finishedAt: new Date().toISOString(),

@@ -12,7 +12,10 @@ import { evaluateRun } from "../evaluate.js";
 import { LOCK_FILE, readLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
 import { trainRun } from "../train.js";
-import { readOutcome, sameRunConfig, writeOutcome, type RunSpec } from "./plan.js";
+import { readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type RunSpec } from "./plan.js";
+
+/** How often a running attempt records its wall time (sweep-clock.json): a killed attempt loses at most this much. */
+export const CLOCK_TICK_MS = 60_000;
 
 /**
  * Failures that another attempt would repeat: the config, the data, a diverged run (NaN), a damaged checkpoint.
@@ -37,6 +40,8 @@ export interface RunOneOptions {
    * fails (worker.ts), so that trainer is gone even though its pid cannot be checked from here.
    */
   takeOverForeignLock?: boolean;
+  /** The clock's tick (default CLOCK_TICK_MS; tests shorten it). */
+  clockTickMs?: number;
 }
 
 /** A config error's one line, or the error's name and first line. */
@@ -56,14 +61,24 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
   const started = performance.now();
   const previous = await readOutcome(spec.root);
   if (previous?.state === "done") return;
-  const outcome = (fields: { state: "done" | "failed"; message?: string; retryable?: boolean }) =>
-    writeOutcome(spec.root, {
+  // Earlier attempts: the clock counts those killed without an outcome too (runs from before it: the outcome's).
+  const before = Math.max(previous?.seconds ?? 0, await readClock(spec.root));
+  const seconds = () => before + (performance.now() - started) / 1000;
+  const tick = () => writeClock(spec.root, seconds()).catch(() => undefined); // a full disk: the run says so itself
+  const clock = setInterval(() => void tick(), options.clockTickMs ?? CLOCK_TICK_MS);
+  clock.unref();
+  const outcome = async (fields: { state: "done" | "failed"; message?: string; retryable?: boolean }) => {
+    clearInterval(clock);
+    const total = seconds();
+    await writeOutcome(spec.root, {
       ...fields,
-      seconds: (previous?.seconds ?? 0) + (performance.now() - started) / 1000,
+      seconds: total,
       attempts: (previous?.attempts ?? 0) + 1,
       host: hostname(),
       finishedAt: new Date().toISOString(),
     });
+    await writeClock(spec.root, total);
+  };
   try {
     await train(spec, log, options.takeOverForeignLock ?? false);
     await evaluateRun({
