@@ -18,7 +18,8 @@ import { readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type R
 export const CLOCK_TICK_MS = 60_000;
 
 /**
- * Failures that another attempt would repeat: the config, the data, a diverged run (NaN), a damaged checkpoint.
+ * Failures that another attempt would repeat: the config, the data, a diverged run (NaN), a damaged checkpoint, a
+ * rejection sampler that reached its proposal cap (its draws are keyed by the seed: a retry draws the same).
  * The queue does not retry these; a crash, a kill or a full disk is retried.
  */
 const REPEATABLE_FAILURES: ReadonlySet<string> = new Set([
@@ -29,6 +30,7 @@ const REPEATABLE_FAILURES: ReadonlySet<string> = new Set([
   "CheckpointError",
   "MemoryLimitError",
   "BackendError",
+  "RejectionSamplingError",
 ]);
 
 export interface RunOneOptions {
