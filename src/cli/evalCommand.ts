@@ -130,7 +130,11 @@ export function evalCommand(): Command {
         const rejection =
           entry?.acceptanceRate === undefined
             ? ""
-            : `, ${describeRejection({ ...entry, acceptanceRate: entry.acceptanceRate, quantile: entry.rejectionQuantile })}`;
+            : `, ${describeRejection({
+                calibrationSteps: entry.calibrationSteps,
+                quantile: entry.rejectionQuantile,
+                acceptanceRate: entry.acceptanceRate,
+              })}`;
         console.log(`${report.dataset}, ${report.checkpoint}, ${entry?.samples} samples${which}${rejection}`);
         console.log(formatEvaluationTable(report, computed));
         console.error(`tsgan: wrote ${path}`);
