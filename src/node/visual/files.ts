@@ -17,6 +17,10 @@ const WRITE_FAILURES: Readonly<Record<string, string>> = {
   EACCES: "permission denied",
   EPERM: "operation not permitted",
   EIO: "input/output error",
+  // A path the user chose (e.g. `tsgan eval --out`) that runs through a file: mkdir says EEXIST, open ENOTDIR.
+  EEXIST: "a part of the path is a file, not a directory",
+  ENOTDIR: "a part of the path is a file, not a directory",
+  EISDIR: "it is a directory",
 };
 
 /** A file of a run (or another output) could not be written; its one-line message names the file and why. */

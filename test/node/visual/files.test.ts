@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { temporaryPathFor, writeFileAtomic } from "../../../src/node/visual/files.js";
+import { FileWriteError, temporaryPathFor, writeFileAtomic } from "../../../src/node/visual/files.js";
 
 describe("writeFileAtomic", () => {
   let directory: string;
@@ -47,6 +47,17 @@ describe("writeFileAtomic", () => {
     await mkdir(join(target, "inner"), { recursive: true });
     await expect(writeFileAtomic(target, "data")).rejects.toThrow();
     expect(await readdir(directory)).toEqual(["occupied"]);
+  });
+
+  it("says in one line when the path runs through a file", async () => {
+    const file = join(directory, "plain");
+    await writeFile(file, "x");
+    const under = join(file, "report.json");
+    await expect(writeFileAtomic(under, "data")).rejects.toThrow(FileWriteError);
+    await expect(writeFileAtomic(under, "data")).rejects.toThrow(
+      `cannot write ${under}: a part of the path is a file, not a directory`,
+    );
+    expect(await readFile(file, "utf8")).toBe("x");
   });
 
   it("names temporary files beside the target with the pid", () => {
