@@ -207,6 +207,26 @@ export type DcganConfig = Config["dcgan"];
 export { ConfigError };
 
 /**
+ * The keys that change how a trained GAN is sampled and evaluated, never how it trains: training and its
+ * training-time evaluation sample G directly, and DRS runs in `tsgan eval` and `tsgan sample` on a GAN opened from a
+ * checkpoint, so two runs that differ only here train bit-identically (the ring ablation's vanilla and rejection rows
+ * log the same losses at every step). Sweeps train such runs once (src/core/sweep/sweepFile.ts).
+ */
+export const SAMPLING_KEYS = [
+  "sampler",
+  "rejectionCalibrationSteps",
+  "rejectionCalibrationRateFactor",
+  "rejectionQuantile",
+] as const satisfies ReadonlyArray<keyof Config>;
+
+/** `config` without its sampling keys: what decides the weights training ends with. */
+export function trainingPart(config: Config): Omit<Config, (typeof SAMPLING_KEYS)[number]> {
+  const training: Partial<Config> = { ...config };
+  for (const key of SAMPLING_KEYS) delete training[key];
+  return training as Omit<Config, (typeof SAMPLING_KEYS)[number]>;
+}
+
+/**
  * Validates and fills defaults; any problem becomes a one-line ConfigError naming the key. A loss that prescribes
  * its own k (LOSS_DISCRIMINATOR_STEPS) supplies discriminatorSteps when the input leaves it unset.
  */

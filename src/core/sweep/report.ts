@@ -12,8 +12,10 @@ export interface RunOutcome {
   state: "done" | "failed" | "pending";
   /** The failure's one line. */
   message?: string;
-  /** Wall-clock seconds of its completed attempts (training and evaluation). */
+  /** Wall-clock seconds of its completed attempts (training and evaluation; evaluation alone when trainedBy is set). */
   seconds?: number;
+  /** The run whose trained GAN it evaluated with its own sampler (SweepRun.trainedBy), once it is done. */
+  trainedBy?: string;
   /** Evaluated numbers by quantity ("modes.modesCovered"); empty until evaluated. */
   numbers: Record<string, number>;
 }
@@ -35,6 +37,8 @@ export interface SettingReport {
   failures: string[];
   /** Total wall-clock seconds of the setting's runs. */
   seconds: number;
+  /** The setting whose trained GANs its runs evaluated (their configs differ only in how they sample), or null. */
+  trainedBy: string | null;
   quantities: Record<string, Summary>;
 }
 
@@ -64,8 +68,10 @@ export function aggregateSweep(
   for (const outcome of outcomes) {
     for (const quantity of Object.keys(outcome.numbers)) if (!quantities.includes(quantity)) quantities.push(quantity);
   }
+  const settingOf = new Map(outcomes.map((outcome) => [outcome.name, outcome.setting]));
   const settings = settingOrder.map((setting): SettingReport => {
     const runs = outcomes.filter((outcome) => outcome.setting === setting);
+    const trainer = runs.map((run) => run.trainedBy && settingOf.get(run.trainedBy)).find(Boolean);
     const finished = runs.filter((run) => run.state === "done");
     const failed = runs.filter((run) => run.state === "failed");
     return {
@@ -75,6 +81,7 @@ export function aggregateSweep(
       pending: runs.length - finished.length - failed.length,
       failures: failed.map((run) => `${run.name}: ${run.message ?? "failed"}`),
       seconds: runs.reduce((sum, run) => sum + (run.seconds ?? 0), 0),
+      trainedBy: trainer ?? null,
       quantities: Object.fromEntries(
         quantities.map((quantity) => [quantity, summarize(finished.map((run) => run.numbers[quantity] ?? Number.NaN))]),
       ),
@@ -120,6 +127,19 @@ export function reportMarkdown(report: SweepReport): string {
     `| ${header.map(() => "---").join(" | ")} |`,
     ...rows.map((row) => `| ${row.map(escapeMarkdown).join(" | ")} |`),
   ];
+  const shared = report.settings.filter((setting) => setting.trainedBy !== null);
+  if (shared.length > 0) {
+    lines.push(
+      "",
+      "## Shared training",
+      "",
+      ...shared.map(
+        (setting) =>
+          `- ${setting.setting} evaluates the GANs that ${setting.trainedBy} trained (seed by seed: the configs differ ` +
+          "only in how samples are drawn); its wall time is its evaluation's",
+      ),
+    );
+  }
   const failures = report.settings.flatMap((setting) => setting.failures);
   if (failures.length > 0) lines.push("", "## Failed runs", "", ...failures.map((line) => `- ${line}`));
   return `${lines.join("\n")}\n`;
@@ -181,6 +201,7 @@ export interface SweepReportJson {
     state: RunOutcome["state"];
     message: string | null;
     seconds: JsonNumber;
+    trainedBy: string | null;
     numbers: Record<string, JsonNumber>;
   }>;
 }
@@ -202,6 +223,7 @@ export function reportJson(report: SweepReport, outcomes: readonly RunOutcome[])
       pending: setting.pending,
       failures: [...setting.failures],
       seconds: setting.seconds,
+      trainedBy: setting.trainedBy,
       quantities: Object.fromEntries(
         Object.entries(setting.quantities).map(([quantity, { mean, std, count }]) => [
           quantity,
@@ -216,6 +238,7 @@ export function reportJson(report: SweepReport, outcomes: readonly RunOutcome[])
       state: outcome.state,
       message: outcome.message ?? null,
       seconds: jsonNumber(outcome.seconds),
+      trainedBy: outcome.trainedBy ?? null,
       numbers: Object.fromEntries(Object.entries(outcome.numbers).map(([key, value]) => [key, jsonNumber(value)])),
     })),
   };
@@ -249,7 +272,7 @@ export function parseCsv(text: string): string[][] {
 
 /**
  * A report read back from its CSV (what the run viewer shows): the inverse of `reportCsv`, except for the failures'
- * lines, which only report.md holds. An empty cell (a mean or std that is undefined) reads as NaN.
+ * lines and the shared trainings, which only report.md and report.json hold. An empty cell (a mean or std that is undefined) reads as NaN.
  */
 export function parseReportCsv(name: string, text: string): SweepReport {
   const [header = [], ...rows] = parseCsv(text);
@@ -266,6 +289,7 @@ export function parseReportCsv(name: string, text: string): SweepReport {
       pending: cell("pending"),
       failures: [],
       seconds: cell("seconds"),
+      trainedBy: null, // like the failures, only report.md and report.json say it
       quantities: Object.fromEntries(
         quantities.map((quantity) => [
           quantity,

@@ -21,7 +21,7 @@
  * a variant by its own name: `r1_seed1`.
  */
 import { z } from "zod";
-import { ConfigError, METRIC_NAMES, mergeConfig, type Config, type MetricName } from "../config.js";
+import { ConfigError, METRIC_NAMES, mergeConfig, trainingPart, type Config, type MetricName } from "../config.js";
 import { configFromLayers } from "../presets.js";
 
 /** Names become directory names: letters, digits, '.', '_' and '-' only. */
@@ -72,6 +72,11 @@ export interface SweepRun {
   setting: string;
   seed: number;
   config: Config;
+  /**
+   * The earlier run whose training this one shares: their configs differ only in SAMPLING_KEYS (another sampler on
+   * the same trained GAN), so this run copies that run's finished training and only evaluates (runOne.ts).
+   */
+  trainedBy?: string;
 }
 
 /** The expansion of a sweep file: what the sweep directory's sweep.json records. */
@@ -204,6 +209,7 @@ export function expandSweep(sweep: SweepFile, base: Record<string, unknown>, whe
       runs.push({ name, setting: setting.name, seed, config: resolve(`run ${name}`, { seed }) });
     }
   }
+  markSharedTraining(runs);
   return {
     name: sweep.name,
     ...(sweep.metrics ? { metrics: sweep.metrics } : {}),
@@ -212,4 +218,19 @@ export function expandSweep(sweep: SweepFile, base: Record<string, unknown>, whe
     settings,
     runs,
   };
+}
+
+/**
+ * Sets `trainedBy` on each run whose training an earlier run of the plan already does: same config but for the
+ * sampling keys (the seed included, so only runs of one seed share). An ablation's "rejection" row then costs one
+ * evaluation, not a second training of the "vanilla" row's GAN.
+ */
+function markSharedTraining(runs: SweepRun[]): void {
+  const trainers = new Map<string, string>();
+  for (const run of runs) {
+    const key = JSON.stringify(trainingPart(run.config));
+    const trainer = trainers.get(key);
+    if (trainer === undefined) trainers.set(key, run.name);
+    else run.trainedBy = trainer;
+  }
 }

@@ -36,6 +36,8 @@ export interface RunOutcomeFile {
   attempts: number;
   host: string;
   finishedAt: string;
+  /** The run whose training this one copied (SweepRun.trainedBy): `seconds` then counts its evaluation only. */
+  trainedBy?: string;
 }
 
 /** What a child process needs to train and evaluate one run. */
@@ -45,6 +47,8 @@ export interface RunSpec {
   run: SweepRun;
   metrics?: string[];
   samples?: number;
+  /** The run whose training this one shares (SweepRun.trainedBy), and its directory. */
+  trainer?: { root: string; run: SweepRun };
 }
 
 /** The sweep directory of `plan` under `runsRoot`. */
@@ -137,10 +141,12 @@ export async function unfinishedRuns(directory: string, plan: SweepPlan): Promis
 
 /** The spec a child needs for `run` of `plan` in `directory`. */
 export function runSpec(directory: string, plan: SweepPlan, run: SweepRun): RunSpec {
+  const trainer = run.trainedBy === undefined ? undefined : plan.runs.find(({ name }) => name === run.trainedBy);
   return {
     root: join(directory, run.name),
     run,
     ...(plan.metrics ? { metrics: plan.metrics } : {}),
     ...(plan.samples !== undefined ? { samples: plan.samples } : {}),
+    ...(trainer ? { trainer: { root: join(directory, trainer.name), run: trainer } } : {}),
   };
 }

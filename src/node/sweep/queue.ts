@@ -26,6 +26,8 @@ export interface RunJobData {
   run: SweepRun;
   metrics?: string[];
   samples?: number;
+  /** The run whose training this one shares (SweepRun.trainedBy): in the same sweep directory. */
+  trainer?: SweepRun;
 }
 
 /** How often a job is tried and how long to wait between tries (a crash or a kill; not a bad config or a NaN). */
@@ -140,11 +142,13 @@ export async function enqueueRuns(
     const state = existing ? await existing.getState() : "unknown";
     if (existing && state === "failed") await existing.retry("failed");
     if (existing && state === "completed") await existing.remove();
+    const trainer = plan.runs.find(({ name }) => name === run.trainedBy);
     const data: RunJobData = {
       sweep: plan.name,
       run,
       ...(plan.metrics ? { metrics: plan.metrics } : {}),
       ...(plan.samples !== undefined ? { samples: plan.samples } : {}),
+      ...(trainer ? { trainer } : {}),
     };
     jobs.push(
       existing && state !== "completed" ? existing : await queue.add(run.name, data, { ...options, jobId: id }),

@@ -72,6 +72,7 @@ export async function readRunOutcomes(directory: string, plan: SweepPlan): Promi
         state: outcome?.state ?? "pending",
         ...(outcome?.message ? { message: outcome.message } : {}),
         ...(outcome ? { seconds: outcome.seconds } : {}),
+        ...(outcome?.trainedBy ? { trainedBy: outcome.trainedBy } : {}),
         numbers: evaluation ? evaluationNumbers(evaluation, plan.quantities) : {},
       };
     }),

@@ -13,6 +13,7 @@ import { LOCK_FILE, readLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
 import { trainRun } from "../train.js";
 import { readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type RunSpec } from "./plan.js";
+import { shareTraining } from "./sharedTraining.js";
 
 /** How often a running attempt records its wall time (sweep-clock.json): a killed attempt loses at most this much. */
 export const CLOCK_TICK_MS = 60_000;
@@ -44,6 +45,8 @@ export interface RunOneOptions {
   takeOverForeignLock?: boolean;
   /** The clock's tick (default CLOCK_TICK_MS; tests shorten it). */
   clockTickMs?: number;
+  /** How often a run that shares another's training looks whether it has finished (default TRAINER_POLL_MS). */
+  trainerPollMs?: number;
 }
 
 /** A config error's one line, or the error's name and first line. */
@@ -60,7 +63,7 @@ export function isRepeatableFailure(error: unknown): boolean {
 /** Trains and evaluates `spec`'s run; writes its outcome either way; rethrows a failure after recording it. */
 export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const started = performance.now();
+  let started = performance.now();
   const previous = await readOutcome(spec.root);
   if (previous?.state === "done") return;
   // Earlier attempts: the clock counts those killed without an outcome too (runs from before it: the outcome's).
@@ -69,7 +72,12 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
   const tick = () => writeClock(spec.root, seconds()).catch(() => undefined); // a full disk: the run says so itself
   const clock = setInterval(() => void tick(), options.clockTickMs ?? CLOCK_TICK_MS);
   clock.unref();
-  const outcome = async (fields: { state: "done" | "failed"; message?: string; retryable?: boolean }) => {
+  const outcome = async (fields: {
+    state: "done" | "failed";
+    message?: string;
+    retryable?: boolean;
+    trainedBy?: string;
+  }) => {
     clearInterval(clock);
     const total = seconds();
     await writeOutcome(spec.root, {
@@ -82,6 +90,11 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     await writeClock(spec.root, total);
   };
   try {
+    if (spec.trainer && !existsSync(join(spec.root, "config.json"))) {
+      const trainer = spec.trainer;
+      await shareTraining({ ...spec, trainer }, (run) => train(run, log, false), log, options.trainerPollMs);
+      started = performance.now(); // the time spent waiting for (or training) the trainer is the trainer's
+    }
     await train(spec, log, options.takeOverForeignLock ?? false);
     await evaluateRun({
       run: spec.root,
@@ -89,7 +102,7 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
       ...(spec.samples !== undefined ? { samples: spec.samples } : {}),
       log,
     });
-    await outcome({ state: "done" });
+    await outcome({ state: "done", ...(spec.trainer ? { trainedBy: spec.trainer.run.name } : {}) });
   } catch (error) {
     await outcome({ state: "failed", message: oneLine(error), retryable: !isRepeatableFailure(error) }).catch(
       () => undefined, // a full disk: the error itself is what to report
@@ -98,7 +111,11 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
   }
 }
 
-async function train(spec: RunSpec, log: (line: string) => void, takeOverForeignLock: boolean): Promise<void> {
+async function train(
+  spec: Pick<RunSpec, "root" | "run">,
+  log: (line: string) => void,
+  takeOverForeignLock: boolean,
+): Promise<void> {
   if (!existsSync(join(spec.root, "config.json"))) {
     await trainRun({ out: spec.root, config: spec.run.config, log });
     return;

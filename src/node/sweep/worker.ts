@@ -51,7 +51,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const children = new Map<string, RunningChild>();
 
   const processRun = async (job: Job<RunJobData>): Promise<RunOutcomeFile> => {
-    const { sweep, run, metrics, samples } = job.data;
+    const { sweep, run, metrics, samples, trainer } = job.data;
     const root = join(options.runsRoot, sweep, run.name);
     log(`tsgan: ${job.id}: started (try ${job.attemptsStarted}, ${root})`);
     const running = await spawnRun(
@@ -60,6 +60,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         run,
         ...(metrics ? { metrics } : {}),
         ...(samples !== undefined ? { samples } : {}),
+        ...(trainer ? { trainer: { root: join(options.runsRoot, sweep, trainer.name), run: trainer } } : {}),
       },
       { queued: true, threads },
     );

@@ -121,6 +121,7 @@ describe("tsgan sweep report's files", () => {
           pending: 0,
           failures: [],
           seconds: 8,
+          trainedBy: null,
           quantities: {
             "modes.modesCovered": { mean: 7, std: Math.SQRT2, count: 2 },
             "modes.highQualityFraction": { mean: 0.5, std: 0, count: 2 },
@@ -133,6 +134,7 @@ describe("tsgan sweep report's files", () => {
           pending: 1,
           failures: ["loss-non-saturating_seed1: non-finite values at step 3"],
           seconds: 1.5,
+          trainedBy: null,
           // No finished seed: the mean and std are undefined, written as null (JSON has no NaN).
           quantities: {
             "modes.modesCovered": { mean: null, std: null, count: 0 },
@@ -148,6 +150,7 @@ describe("tsgan sweep report's files", () => {
           state: "done",
           message: null,
           seconds: 4,
+          trainedBy: null,
           numbers: { "modes.modesCovered": 6, "modes.highQualityFraction": 0.5 },
         },
         {
@@ -157,6 +160,7 @@ describe("tsgan sweep report's files", () => {
           state: "done",
           message: null,
           seconds: 4,
+          trainedBy: null,
           numbers: { "modes.modesCovered": 8, "modes.highQualityFraction": 0.5 },
         },
         {
@@ -166,6 +170,7 @@ describe("tsgan sweep report's files", () => {
           state: "failed",
           message: "non-finite values at step 3",
           seconds: 1.5,
+          trainedBy: null,
           numbers: {},
         },
         {
@@ -175,6 +180,7 @@ describe("tsgan sweep report's files", () => {
           state: "pending",
           message: null,
           seconds: null,
+          trainedBy: null,
           numbers: {},
         },
       ],

@@ -104,6 +104,29 @@ describe("sweep files", () => {
     );
   });
 
+  it("train once for runs whose configs differ only in how they sample: the later one names the earlier", () => {
+    const runs = plan({
+      variants: {
+        vanilla: {},
+        rejection: { sampler: "rejection", rejectionQuantile: 0.9 },
+        slow: { discriminatorLearningRate: 1e-4 },
+        "slow-rejection": { discriminatorLearningRate: 1e-4, sampler: "rejection" },
+      },
+      seeds: [1, 2],
+    }).runs;
+    const trainers = Object.fromEntries(runs.map((run) => [run.name, run.trainedBy ?? null]));
+    expect(trainers).toEqual({
+      vanilla_seed1: null,
+      vanilla_seed2: null,
+      rejection_seed1: "vanilla_seed1", // the same seed's GAN: seeds never share
+      rejection_seed2: "vanilla_seed2",
+      slow_seed1: null, // D's rate changes training
+      slow_seed2: null,
+      "slow-rejection_seed1": "slow_seed1",
+      "slow-rejection_seed2": "slow_seed2",
+    });
+  });
+
   it("without seeds, run the base config's own seed", () => {
     const runs = plan({}).runs;
     expect(runs.map((run) => run.name)).toEqual(["base_seed1"]);
@@ -196,6 +219,23 @@ describe("sweep reports", () => {
     );
     expect(csv[1]).toBe(`a,2,0,0,5,7,${Math.SQRT2},2`);
     expect(csv[2]).toBe("b,0,1,1,1,,,0");
+  });
+
+  it("say which setting evaluates another's trained GANs, in report.md and report.json", () => {
+    const done = { state: "done" as const, seconds: 2, numbers: { "modes.modesCovered": 8 } };
+    const outcomes: RunOutcome[] = [
+      { name: "vanilla_seed1", setting: "vanilla", seed: 1, ...done },
+      { name: "rejection_seed1", setting: "rejection", seed: 1, ...done, trainedBy: "vanilla_seed1" },
+    ];
+    const report = aggregateSweep("s", ["vanilla", "rejection"], outcomes);
+    expect(report.settings.map((setting) => setting.trainedBy)).toEqual([null, "vanilla"]);
+    const markdown = reportMarkdown(report);
+    expect(markdown).toContain("## Shared training");
+    expect(markdown).toContain("- rejection evaluates the GANs that vanilla trained");
+    expect(reportMarkdown(aggregateSweep("s", ["vanilla"], outcomes.slice(0, 1)))).not.toContain("Shared training");
+    const json = reportJson(report, outcomes);
+    expect(json.settings.map((setting) => setting.trainedBy)).toEqual([null, "vanilla"]);
+    expect(json.runs.map((run) => run.trainedBy)).toEqual([null, "vanilla_seed1"]);
   });
 
   it("become report.json with null for every undefined number, NaN and infinity included (JSON has neither)", () => {

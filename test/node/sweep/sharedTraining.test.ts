@@ -1,0 +1,114 @@
+/**
+ * A sweep run that differs from an earlier one only in how it samples (SweepRun.trainedBy) trains nothing: it copies
+ * the earlier run's finished training and evaluates it with its own sampler. Whichever of the two starts first, the
+ * GAN is trained once; while another process holds the trainer's lock, the sharer waits instead of training it too.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { resolveConfig, type Config } from "../../../src/core/config.js";
+import { LOCK_FILE, processStartTime } from "../../../src/node/run/lock.js";
+import { readOutcome, type RunSpec } from "../../../src/node/sweep/plan.js";
+import { runOne } from "../../../src/node/sweep/runOne.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "tsgan-shared-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const TINY = {
+  dataset: "ring-2d",
+  arch: "mlp",
+  steps: 20,
+  batchSize: 16,
+  sampleEvery: 10,
+  checkpointEvery: 10,
+  backend: "cpu",
+  mlp: { generatorHidden: [8], discriminatorHidden: [8], maxoutPieces: 2 },
+};
+/** DRS with few calibration steps and a γ shift, so that 100 samples of a 20-step GAN come quickly. */
+const REJECTION = { sampler: "rejection", rejectionCalibrationSteps: 2, rejectionQuantile: 0.5 };
+const POLL_MS = 20;
+
+/** A trainer ("vanilla") and a run that shares its training ("rejection"), in their own sweep directory. */
+function pair(directory: string): { trainer: RunSpec; sharer: RunSpec } {
+  const run = (name: string, config: Config) => ({ name, setting: name.split("_")[0]!, seed: 1, config });
+  const trainerRun = run("vanilla_seed1", resolveConfig(TINY));
+  const sharerRun = { ...run("rejection_seed1", resolveConfig({ ...TINY, ...REJECTION })), trainedBy: trainerRun.name };
+  const spec = (name: string) => ({ root: join(scratch, directory, name), metrics: ["modes"], samples: 100 });
+  return {
+    trainer: { ...spec(trainerRun.name), run: trainerRun },
+    sharer: {
+      ...spec(sharerRun.name),
+      run: sharerRun,
+      trainer: { root: join(scratch, directory, trainerRun.name), run: trainerRun },
+    },
+  };
+}
+
+const read = (root: string, ...path: string[]) => readFileSync(join(root, ...path));
+/** How the run's evaluation drew its samples (eval/<checkpoint>.json, its modes metric). */
+const sampler = (root: string) => {
+  const report = JSON.parse(readFileSync(join(root, "eval", "step_000020.json"), "utf8"));
+  return (report as { metrics: { modes: { sampler?: string } } }).metrics.modes.sampler;
+};
+
+/** What both runs must hold afterwards: one training, two evaluations with their own samplers. */
+async function expectShared({ trainer, sharer }: { trainer: RunSpec; sharer: RunSpec }) {
+  const checkpoint = join("checkpoints", "step_000020", "tensors.bin");
+  expect(read(sharer.root, checkpoint).equals(read(trainer.root, checkpoint))).toBe(true);
+  expect(read(sharer.root, "metrics.jsonl").equals(read(trainer.root, "metrics.jsonl"))).toBe(true);
+  expect(existsSync(join(sharer.root, "checkpoints", "step_000010"))).toBe(false); // the last checkpoint only
+  const config = JSON.parse(read(sharer.root, "config.json").toString()) as Config;
+  expect([config.sampler, config.rejectionQuantile, config.steps]).toEqual(["rejection", 0.5, 20]);
+  expect(sampler(trainer.root)).toBe("direct");
+  expect(sampler(sharer.root)).toBe("rejection");
+  expect(await readOutcome(sharer.root)).toMatchObject({ state: "done", trainedBy: "vanilla_seed1" });
+  expect((await readOutcome(trainer.root))?.trainedBy).toBeUndefined();
+}
+
+describe("a sweep run that shares another's training", () => {
+  it("copies the trainer's finished training and evaluates it with its own sampler", async () => {
+    const runs = pair("after");
+    await runOne(runs.trainer, { log: () => {} });
+    const lines: string[] = [];
+    await runOne(runs.sharer, { log: (line) => lines.push(line), trainerPollMs: POLL_MS });
+    await expectShared(runs);
+    expect(lines).toContain("tsgan: rejection_seed1: copied the finished training of vanilla_seed1");
+    expect(lines.some((line) => line.includes("training vanilla_seed1 here"))).toBe(false);
+  });
+
+  it("trains the trainer itself when it starts first, and the trainer's own run then only evaluates", async () => {
+    const runs = pair("before");
+    const lines: string[] = [];
+    await runOne(runs.sharer, { log: (line) => lines.push(line), trainerPollMs: POLL_MS });
+    expect(lines).toContain("tsgan: rejection_seed1: training vanilla_seed1 here, whose training it shares");
+    expect(await readOutcome(runs.trainer.root)).toBeNull(); // trained, not yet evaluated: the trainer's job does that
+    const metrics = read(runs.trainer.root, "metrics.jsonl");
+    await runOne(runs.trainer, { log: () => {} });
+    expect(read(runs.trainer.root, "metrics.jsonl").equals(metrics)).toBe(true); // not trained a second time
+    await expectShared(runs);
+  });
+
+  it("waits while a live process holds the trainer's lock, then goes on once it is free", async () => {
+    const runs = pair("locked");
+    await mkdir(runs.trainer.root, { recursive: true });
+    const lock = join(runs.trainer.root, LOCK_FILE);
+    // This test's own process as the holder: alive, so the lock cannot be taken over as stale.
+    const owner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    writeFileSync(lock, JSON.stringify({ ...owner, processStart: processStartTime(process.pid) }));
+    const lines: string[] = [];
+    let finished = false;
+    const sharing = runOne(runs.sharer, { log: (line) => lines.push(line), trainerPollMs: POLL_MS }).then(() => {
+      finished = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 10));
+    expect(finished).toBe(false);
+    expect(lines).toEqual(["tsgan: rejection_seed1: waiting for vanilla_seed1, whose training it shares"]);
+    expect(existsSync(join(runs.trainer.root, "config.json"))).toBe(false); // nothing trained while it was held
+    rmSync(lock);
+    await sharing;
+    await runOne(runs.trainer, { log: () => {} });
+    await expectShared(runs);
+  });
+});
