@@ -7,9 +7,10 @@ import { existsSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError } from "../../core/config.js";
 import { evaluateRun } from "../evaluate.js";
-import { LOCK_FILE, readLock } from "../run/lock.js";
+import { LOCK_FILE, ownerAlive, readLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
 import { trainRun } from "../train.js";
 import { readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type RunSpec } from "./plan.js";
@@ -17,6 +18,8 @@ import { shareTraining } from "./sharedTraining.js";
 
 /** How often a running attempt records its wall time (sweep-clock.json): a killed attempt loses at most this much. */
 export const CLOCK_TICK_MS = 60_000;
+/** How often a run whose directory another process trains looks again (a run trains for minutes to hours). */
+export const LOCK_POLL_MS = 5_000;
 
 /**
  * Failures that another attempt would repeat: the config, the data, a diverged run (NaN), a damaged checkpoint, a
@@ -45,8 +48,8 @@ export interface RunOneOptions {
   takeOverForeignLock?: boolean;
   /** The clock's tick (default CLOCK_TICK_MS; tests shorten it). */
   clockTickMs?: number;
-  /** How often a run that shares another's training looks whether it has finished (default TRAINER_POLL_MS). */
-  trainerPollMs?: number;
+  /** How often a run whose directory another process on this host trains looks again (default LOCK_POLL_MS). */
+  lockPollMs?: number;
 }
 
 /** A config error's one line, or the error's name and first line. */
@@ -90,12 +93,18 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     await writeClock(spec.root, total);
   };
   try {
+    const pollMs = options.lockPollMs ?? LOCK_POLL_MS;
     if (spec.trainer && !existsSync(join(spec.root, "config.json"))) {
       const trainer = spec.trainer;
-      await shareTraining({ ...spec, trainer }, (run) => train(run, log, false), log, options.trainerPollMs);
-      started = performance.now(); // the time spent waiting for (or training) the trainer is the trainer's
+      // Queued, the worker hands this run out only once the trainer's training is done (worker.ts); training the
+      // trainer here could race the trainer's own job on another machine, whose lock this host cannot check.
+      const trainHere = options.takeOverForeignLock
+        ? undefined
+        : (run: Pick<RunSpec, "root" | "run">) => trainWhenFree(run, log, false, pollMs);
+      await shareTraining({ ...spec, trainer }, trainHere, log);
+      started = performance.now(); // the time spent training (or waiting for) the trainer is the trainer's
     }
-    await train(spec, log, options.takeOverForeignLock ?? false);
+    await trainWhenFree(spec, log, options.takeOverForeignLock ?? false, pollMs);
     await evaluateRun({
       run: spec.root,
       ...(spec.metrics ? { metrics: spec.metrics } : {}),
@@ -108,6 +117,32 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
       () => undefined, // a full disk: the error itself is what to report
     );
     throw error;
+  }
+}
+
+/**
+ * `train`, waiting while another live process on this host trains the same directory: in a sweep that is a run
+ * that shares this one's training and got to it first (sharedTraining.ts), or a second `tsgan sweep run` of the same
+ * sweep. Either finishes the training, which this attempt then finds done; failing instead would mark a run failed
+ * that is about to succeed. A lock from another host is still refused (its process cannot be checked from here).
+ */
+async function trainWhenFree(
+  spec: Pick<RunSpec, "root" | "run">,
+  log: (line: string) => void,
+  takeOverForeignLock: boolean,
+  pollMs: number,
+): Promise<void> {
+  let told = false;
+  for (;;) {
+    try {
+      return await train(spec, log, takeOverForeignLock);
+    } catch (error) {
+      const holder = (error as Error).name === "RunLockedError" ? await readLock(spec.root) : null;
+      if (!holder || holder.host !== hostname() || !ownerAlive(holder)) throw error;
+      if (!told) log(`tsgan: ${spec.run.name}: pid ${holder.pid} is training ${spec.root}; waiting for it`);
+      told = true;
+      await sleep(pollMs);
+    }
   }
 }
 

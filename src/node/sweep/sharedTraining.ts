@@ -1,60 +1,41 @@
 /**
  * A sweep run that shares another run's training (SweepRun.trainedBy: their configs differ only in SAMPLING_KEYS,
- * so both would train the same weights). It waits for that run's training to finish — and trains it itself when no
- * process is doing so, so that no order of the pool's lanes or the queue's workers can leave it waiting for good —
- * then copies the finished training into its own directory under its own config. Its evaluation (with its own
- * sampler) and every reader of run directories (the report, `tsgan sample`, `tsgan eval`) then see a normal run.
+ * so both would train the same weights). On this machine's pool it trains that run first if it is not trained yet
+ * (or waits while the pool's other lane does), so no order of the lanes leaves it waiting for good; queued, the
+ * worker hands it out only once that run is trained. Then it copies the finished training into its own directory
+ * under its own config. Its evaluation (with its own sampler) and every reader of run directories (the report,
+ * `tsgan sample`, `tsgan eval`) then see a normal run.
  */
 import { cp, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { SAMPLING_KEYS, type Config } from "../../core/config.js";
-import { ownerAlive, readLock } from "../run/lock.js";
 import type { CheckpointManifest } from "../../core/training/checkpoint.js";
 import { CHECKPOINT_MANIFEST, RunDirectory, RunError } from "../run/runDirectory.js";
 import { asWriteError, writeFileAtomic } from "../visual/files.js";
 import type { RunSpec } from "./plan.js";
 
-/** How often a run waiting for its trainer looks again (a run trains for minutes to hours). */
-export const TRAINER_POLL_MS = 5_000;
-
 /** What a run directory holds of its training, besides config.json and the checkpoint that is copied. */
 const TRAINING_FILES = ["metrics.jsonl", "status.json", "plots", "samples"];
 
 /**
- * Makes `spec.root` a finished run with the trained weights of `spec.trainer`: waits while another process trains
- * the trainer, trains it here (`trainHere`, which resumes a partial run) while none does, then copies its training.
+ * Makes `spec.root` a finished run with the trained weights of `spec.trainer`. A trainer not trained yet is trained
+ * (or resumed) by `trainHere`, which waits while another process on this host trains it; without `trainHere` (a
+ * queued run: the worker delays it until the trainer is done) it is a failure that a later try can get past.
  */
 export async function shareTraining(
   spec: RunSpec & { trainer: NonNullable<RunSpec["trainer"]> },
-  trainHere: (trainer: Pick<RunSpec, "root" | "run">) => Promise<void>,
+  trainHere: ((trainer: Pick<RunSpec, "root" | "run">) => Promise<void>) | undefined,
   log: (line: string) => void,
-  pollMs = TRAINER_POLL_MS,
 ): Promise<void> {
   const { trainer } = spec;
-  let waiting = false;
-  for (;;) {
-    const status = await new RunDirectory(trainer.root).readStatus();
-    if (status?.state === "done") break;
-    if (status?.state === "failed") {
-      throw new RunError(
-        `${spec.run.name} shares the training of ${trainer.run.name}, which failed: ${status.message}`,
-      );
-    }
-    const holder = await readLock(trainer.root);
-    if (holder && ownerAlive(holder)) {
-      if (!waiting) log(`tsgan: ${spec.run.name}: waiting for ${trainer.run.name}, whose training it shares`);
-      waiting = true;
-      await sleep(pollMs);
-      continue;
-    }
-    log(`tsgan: ${spec.run.name}: training ${trainer.run.name} here, whose training it shares`);
-    try {
-      await trainHere(trainer);
-    } catch (error) {
-      if ((error as Error).name !== "RunLockedError") throw error;
-      await sleep(pollMs); // another process took the trainer's lock first: wait for it
-    }
+  const status = await new RunDirectory(trainer.root).readStatus();
+  if (status?.state === "failed") {
+    throw new RunError(`${spec.run.name} shares the training of ${trainer.run.name}, which failed: ${status.message}`);
+  }
+  if (status?.state !== "done") {
+    if (!trainHere) throw new Error(`${trainer.run.name}, whose training ${spec.run.name} shares, has not finished`);
+    log(`tsgan: ${spec.run.name}: training ${trainer.run.name} first, whose training it shares`);
+    await trainHere(trainer);
   }
   await copyTraining(trainer.root, spec.root, spec.run.config);
   log(`tsgan: ${spec.run.name}: copied the finished training of ${trainer.run.name}`);

@@ -12,10 +12,13 @@
  * - The run fails in a way another try would repeat (bad config, NaN): the job fails at once (UnrecoverableError),
  *   with the run's one line as the reason. Any other failure is retried, `attempts` times in all, with backoff.
  * - Redis restarts: ioredis reconnects and the worker carries on.
+ * - A run shares another's training (SweepRun.trainedBy) that has not ended: the job goes back to the queue for
+ *   TRAINER_WAIT_MS, without spending an attempt, until that run's training is done.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { RunDirectory } from "../run/runDirectory.js";
 import type { RunOutcomeFile } from "./plan.js";
 import { spawnRun, type RunningChild } from "./process.js";
 import { QUEUE_NAME, checkRedis, queueConnection, type RunJobData } from "./queue.js";
@@ -34,6 +37,24 @@ export interface WorkerOptions {
   maxStalledCount?: number;
   /** A run started or ended: one line for the log. */
   log?: (line: string) => void;
+  /** How long a run that shares another's training is put back while that training goes on (ms). */
+  trainerWaitMs?: number;
+}
+
+/**
+ * How long a run that shares another's unfinished training goes back to the queue: long enough not to busy the
+ * workers, short against a training of minutes to hours.
+ */
+export const TRAINER_WAIT_MS = 30_000;
+
+/**
+ * Whether a run's training has ended (done, or failed: the sharer then fails with its reason). Until then a run that
+ * shares it is not started: a worker that waited for it would hold its place while the trainer's job, retried
+ * after a crash, may sit behind it, and training it here could race that job on another machine.
+ */
+async function trainingEnded(root: string): Promise<boolean> {
+  const state = (await new RunDirectory(root).readStatus())?.state;
+  return state === "done" || state === "failed";
 }
 
 export interface RunningWorker {
@@ -50,9 +71,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const threads = Math.max(1, Math.floor(availableParallelism() / concurrency));
   const children = new Map<string, RunningChild>();
 
-  const processRun = async (job: Job<RunJobData>): Promise<RunOutcomeFile> => {
+  const processRun = async (job: Job<RunJobData>, token?: string): Promise<RunOutcomeFile> => {
     const { sweep, run, metrics, samples, trainer } = job.data;
     const root = join(options.runsRoot, sweep, run.name);
+    if (trainer && !(await trainingEnded(join(options.runsRoot, sweep, trainer.name)))) {
+      // BullMQ's way to put a job back for later without spending one of its attempts.
+      log(`tsgan: ${job.id}: waits for ${trainer.name}'s training, which it shares`);
+      await job.moveToDelayed(Date.now() + (options.trainerWaitMs ?? TRAINER_WAIT_MS), token);
+      throw new DelayedError();
+    }
     log(`tsgan: ${job.id}: started (try ${job.attemptsStarted}, ${root})`);
     const running = await spawnRun(
       {

@@ -72,17 +72,17 @@ describe("a sweep run that shares another's training", () => {
     const runs = pair("after");
     await runOne(runs.trainer, { log: () => {} });
     const lines: string[] = [];
-    await runOne(runs.sharer, { log: (line) => lines.push(line), trainerPollMs: POLL_MS });
+    await runOne(runs.sharer, { log: (line) => lines.push(line), lockPollMs: POLL_MS });
     await expectShared(runs);
     expect(lines).toContain("tsgan: rejection_seed1: copied the finished training of vanilla_seed1");
-    expect(lines.some((line) => line.includes("training vanilla_seed1 here"))).toBe(false);
+    expect(lines.some((line) => line.includes("training vanilla_seed1 first"))).toBe(false);
   });
 
   it("trains the trainer itself when it starts first, and the trainer's own run then only evaluates", async () => {
     const runs = pair("before");
     const lines: string[] = [];
-    await runOne(runs.sharer, { log: (line) => lines.push(line), trainerPollMs: POLL_MS });
-    expect(lines).toContain("tsgan: rejection_seed1: training vanilla_seed1 here, whose training it shares");
+    await runOne(runs.sharer, { log: (line) => lines.push(line), lockPollMs: POLL_MS });
+    expect(lines).toContain("tsgan: rejection_seed1: training vanilla_seed1 first, whose training it shares");
     expect(await readOutcome(runs.trainer.root)).toBeNull(); // trained, not yet evaluated: the trainer's job does that
     const metrics = read(runs.trainer.root, "metrics.jsonl");
     await runOne(runs.trainer, { log: () => {} });
@@ -92,23 +92,47 @@ describe("a sweep run that shares another's training", () => {
 
   it("waits while a live process holds the trainer's lock, then goes on once it is free", async () => {
     const runs = pair("locked");
-    await mkdir(runs.trainer.root, { recursive: true });
-    const lock = join(runs.trainer.root, LOCK_FILE);
-    // This test's own process as the holder: alive, so the lock cannot be taken over as stale.
-    const owner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-    writeFileSync(lock, JSON.stringify({ ...owner, processStart: processStartTime(process.pid) }));
     const lines: string[] = [];
-    let finished = false;
-    const sharing = runOne(runs.sharer, { log: (line) => lines.push(line), trainerPollMs: POLL_MS }).then(() => {
-      finished = true;
-    });
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 10));
-    expect(finished).toBe(false);
-    expect(lines).toEqual(["tsgan: rejection_seed1: waiting for vanilla_seed1, whose training it shares"]);
-    expect(existsSync(join(runs.trainer.root, "config.json"))).toBe(false); // nothing trained while it was held
-    rmSync(lock);
-    await sharing;
+    await whileLocked(runs.trainer.root, () =>
+      runOne(runs.sharer, { log: (line) => lines.push(line), lockPollMs: POLL_MS }),
+    );
+    expect(lines.slice(0, 2)).toEqual([
+      "tsgan: rejection_seed1: training vanilla_seed1 first, whose training it shares",
+      `tsgan: vanilla_seed1: pid ${process.pid} is training ${runs.trainer.root}; waiting for it`,
+    ]);
     await runOne(runs.trainer, { log: () => {} });
     await expectShared(runs);
   });
+
+  it("lets the trainer's own run wait, not fail, while the sharer trains it (the pool's two lanes at once)", async () => {
+    const runs = pair("race");
+    await whileLocked(runs.trainer.root, () => runOne(runs.trainer, { log: () => {}, lockPollMs: POLL_MS }));
+    expect(await readOutcome(runs.trainer.root)).toMatchObject({ state: "done" });
+  });
+
+  it("queued, leaves an untrained trainer alone and fails in a way the queue retries", async () => {
+    const runs = pair("queued");
+    const attempt = runOne(runs.sharer, { log: () => {}, takeOverForeignLock: true });
+    await expect(attempt).rejects.toThrow("vanilla_seed1, whose training rejection_seed1 shares, has not finished");
+    expect(await readOutcome(runs.sharer.root)).toMatchObject({ state: "failed", retryable: true });
+    expect(existsSync(runs.trainer.root)).toBe(false);
+  });
 });
+
+/**
+ * Runs `action` while `root` is locked by a live process (this test's own: its lock cannot be taken over as stale),
+ * checks that it neither finishes nor trains anything there meanwhile, then frees the lock and lets it finish.
+ */
+async function whileLocked(root: string, action: () => Promise<unknown>): Promise<void> {
+  await mkdir(root, { recursive: true });
+  const lock = join(root, LOCK_FILE);
+  const owner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  writeFileSync(lock, JSON.stringify({ ...owner, processStart: processStartTime(process.pid) }));
+  let finished = false;
+  const running = action().then(() => (finished = true));
+  await new Promise((resolve) => setTimeout(resolve, POLL_MS * 10));
+  expect(finished).toBe(false);
+  expect(existsSync(join(root, "config.json"))).toBe(false); // nothing trained while it was held
+  rmSync(lock);
+  await running;
+}

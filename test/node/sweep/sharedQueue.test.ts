@@ -1,0 +1,89 @@
+/**
+ * Shared training through the queue, with a real redis-server and a real worker: a run that shares another's
+ * training, handed out before that training ended, goes back to the queue instead of holding the worker, so even one
+ * worker that takes the sharer first gets both done, and the GAN is trained once.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "../../../src/core/config.js";
+import type { SweepPlan } from "../../../src/core/sweep/sweepFile.js";
+import { readOutcome } from "../../../src/node/sweep/plan.js";
+import { closeQueue, enqueueRuns, openQueue } from "../../../src/node/sweep/queue.js";
+import { startWorker, type RunningWorker } from "../../../src/node/sweep/worker.js";
+import { startRedis, type TestRedis } from "./redisServer.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "tsgan-shared-queue-"));
+let redis: TestRedis;
+let worker: RunningWorker | undefined;
+
+/** Two child processes that each load TF.js, on a machine that may be busy. */
+const TEST_TIMEOUT_MS = 240_000;
+const POLL_MS = 200;
+
+const TINY = {
+  dataset: "ring-2d",
+  arch: "mlp",
+  steps: 20,
+  batchSize: 16,
+  sampleEvery: 0,
+  checkpointEvery: 10,
+  backend: "cpu",
+  mlp: { generatorHidden: [8], discriminatorHidden: [8], maxoutPieces: 2 },
+};
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await worker?.close();
+  await redis.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("a queued run that shares another's training", () => {
+  it(
+    "waits in the queue, not in a worker, until that training is done",
+    async () => {
+      const trainer = { name: "vanilla_seed1", setting: "vanilla", seed: 1, config: resolveConfig(TINY) };
+      const sharer = {
+        name: "rejection_seed1",
+        setting: "rejection",
+        seed: 1,
+        config: resolveConfig({ ...TINY, sampler: "rejection", rejectionCalibrationSteps: 2, rejectionQuantile: 0.5 }),
+        trainedBy: trainer.name,
+      };
+      const plan: SweepPlan = {
+        name: "shared",
+        metrics: ["modes"],
+        quantities: [],
+        samples: 100,
+        settings: [],
+        runs: [trainer, sharer],
+      };
+      const queue = await openQueue(redis.url);
+      await enqueueRuns(queue, plan, [sharer, trainer]); // the sharer first: the one worker takes it first
+      await closeQueue(queue);
+      const lines: string[] = [];
+      worker = await startWorker({
+        url: redis.url,
+        runsRoot: scratch,
+        trainerWaitMs: POLL_MS,
+        log: (line) => lines.push(line),
+      });
+      const root = (name: string) => join(scratch, "shared", name);
+      for (;;) {
+        const outcomes = await Promise.all([readOutcome(root(trainer.name)), readOutcome(root(sharer.name))]);
+        if (outcomes.every((outcome) => outcome?.state === "done")) break;
+        expect(outcomes.map((outcome) => outcome?.state)).not.toContain("failed");
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+      expect(lines[0]).toBe("tsgan: shared/rejection_seed1: waits for vanilla_seed1's training, which it shares");
+      expect(await readOutcome(root(sharer.name))).toMatchObject({ attempts: 1, trainedBy: trainer.name });
+      const tensors = (name: string) => readFileSync(join(root(name), "checkpoints", "step_000020", "tensors.bin"));
+      expect(tensors(sharer.name).equals(tensors(trainer.name))).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
