@@ -185,7 +185,9 @@ export function sweepCommand(output: OutputConfiguration = {}): Command {
     });
   command
     .command("status")
-    .description("how the queue stands: waiting, active, delayed (to retry), completed and failed runs")
+    .description(
+      "how the queue stands: waiting, active, delayed (to retry, or until the training they share ends), completed and failed runs",
+    )
     .requiredOption("--queue <url>", "the BullMQ queue's Redis, redis://host:port")
     .action(async (options: { queue: string }) => {
       const queue = await openQueue(options.queue);
