@@ -272,7 +272,8 @@ export function parseCsv(text: string): string[][] {
 
 /**
  * A report read back from its CSV (what the run viewer shows): the inverse of `reportCsv`, except for the failures'
- * lines and the shared trainings, which only report.md and report.json hold. An empty cell (a mean or std that is undefined) reads as NaN.
+ * lines and the shared trainings, which only report.md and report.json hold. An empty cell (a mean or std that is
+ * undefined) reads as NaN.
  */
 export function parseReportCsv(name: string, text: string): SweepReport {
   const [header = [], ...rows] = parseCsv(text);

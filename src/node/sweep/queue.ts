@@ -164,7 +164,7 @@ export async function closeQueue(queue: Queue<RunJobData>): Promise<void> {
   if (connection instanceof Redis) connection.disconnect();
 }
 
-/** Waiting, active, delayed (waiting to retry, or for the training they share), completed and failed jobs of the queue. */
+/** Waiting, active, delayed (to retry, or until the training they share ends), completed and failed jobs. */
 export async function queueCounts(queue: Queue<RunJobData>): Promise<Record<string, number>> {
   return queue.getJobCounts("waiting", "active", "delayed", "completed", "failed");
 }
