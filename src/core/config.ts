@@ -219,11 +219,18 @@ export const SAMPLING_KEYS = [
   "rejectionQuantile",
 ] as const satisfies ReadonlyArray<keyof Config>;
 
-/** `config` without its sampling keys: what decides the weights training ends with. */
-export function trainingPart(config: Config): Omit<Config, (typeof SAMPLING_KEYS)[number]> {
+/**
+ * The keys of G's weight average (EMA): kept beside training, never read by it, so runs that differ only here (and
+ * in SAMPLING_KEYS) train G and D bit-identically too (the ring ablation's vanilla and ema rows; the paper's MNIST
+ * setup and its EMA recipe). A run with an average also holds the raw G of a run without one.
+ */
+export const AVERAGING_KEYS = ["generatorEma", "generatorEmaWarmup"] as const satisfies ReadonlyArray<keyof Config>;
+
+/** `config` without its sampling and averaging keys: what decides the weights G and D end training with. */
+export function trainingPart(config: Config): Partial<Config> {
   const training: Partial<Config> = { ...config };
-  for (const key of SAMPLING_KEYS) delete training[key];
-  return training as Omit<Config, (typeof SAMPLING_KEYS)[number]>;
+  for (const key of [...SAMPLING_KEYS, ...AVERAGING_KEYS]) delete training[key];
+  return training;
 }
 
 /**

@@ -37,7 +37,7 @@ export interface SettingReport {
   failures: string[];
   /** Total wall-clock seconds of the setting's runs. */
   seconds: number;
-  /** The setting whose trained GANs its runs evaluated (their configs differ only in how they sample), or null. */
+  /** The setting whose trained GANs its runs evaluated (configs differing only in sampling or averaging), or null. */
   trainedBy: string | null;
   quantities: Record<string, Summary>;
 }
@@ -136,7 +136,8 @@ export function reportMarkdown(report: SweepReport): string {
       ...shared.map(
         (setting) =>
           `- ${setting.setting} evaluates the GANs that ${setting.trainedBy} trained (seed by seed: the configs differ ` +
-          "only in how samples are drawn); its wall time is its evaluation's",
+          "only in how samples are drawn or in G's weight average, which training never reads); its wall time is its " +
+          "evaluation's",
       ),
     );
   }

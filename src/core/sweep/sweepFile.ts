@@ -73,8 +73,9 @@ export interface SweepRun {
   seed: number;
   config: Config;
   /**
-   * The earlier run whose training this one shares: their configs differ only in SAMPLING_KEYS (another sampler on
-   * the same trained GAN), so this run copies that run's finished training and only evaluates (runOne.ts).
+   * The run whose training this one shares: their configs differ only in SAMPLING_KEYS and AVERAGING_KEYS (another
+   * sampler, or G with or without its average, on the same trained GAN), so this run copies that run's finished
+   * training and only evaluates (runOne.ts, sharedTraining.ts).
    */
   trainedBy?: string;
 }
@@ -221,16 +222,26 @@ export function expandSweep(sweep: SweepFile, base: Record<string, unknown>, whe
 }
 
 /**
- * Sets `trainedBy` on each run whose training an earlier run of the plan already does: same config but for the
- * sampling keys (the seed included, so only runs of one seed share). An ablation's "rejection" row then costs one
- * evaluation, not a second training of the "vanilla" row's GAN.
+ * Sets `trainedBy` on each run whose training another run of the plan does: same config but for the sampling and
+ * averaging keys (the seed included, so only runs of one seed share). An ablation's "rejection" and "ema" rows then
+ * cost one evaluation each, not a second training of the "vanilla" row's GAN. A run with G's average (EMA) trains
+ * for those without one, whose raw G it also holds; runs with different averages each need their own training.
  */
-function markSharedTraining(runs: SweepRun[]): void {
-  const trainers = new Map<string, string>();
+function markSharedTraining(runs: readonly SweepRun[]): void {
+  const groups = new Map<string, SweepRun[]>();
   for (const run of runs) {
     const key = JSON.stringify(trainingPart(run.config));
-    const trainer = trainers.get(key);
-    if (trainer === undefined) trainers.set(key, run.name);
-    else run.trainedBy = trainer;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  const averageOf = ({ config }: SweepRun) =>
+    config.generatorEma > 0 ? `${config.generatorEma}/${config.generatorEmaWarmup}` : null;
+  for (const group of groups.values()) {
+    const trainers = new Map<string | null, SweepRun>(); // the first run of each average
+    for (const run of group) if (!trainers.has(averageOf(run))) trainers.set(averageOf(run), run);
+    const averaged = [...trainers.entries()].find(([average]) => average !== null)?.[1];
+    for (const run of group) {
+      const trainer = averageOf(run) === null && averaged ? averaged : trainers.get(averageOf(run))!;
+      if (trainer !== run) run.trainedBy = trainer.name;
+    }
   }
 }

@@ -1,21 +1,22 @@
 /**
- * A sweep run that shares another run's training (SweepRun.trainedBy: their configs differ only in SAMPLING_KEYS,
- * so both would train the same weights). On this machine's pool it trains that run first if it is not trained yet
- * (or waits while the pool's other lane does), so no order of the lanes leaves it waiting for good; queued, the
- * worker hands it out only once that run is trained. Then it copies the finished training into its own directory
- * under its own config. Its evaluation (with its own sampler) and every reader of run directories (the report,
- * `tsgan sample`, `tsgan eval`) then see a normal run.
+ * A sweep run that shares another run's training (SweepRun.trainedBy: their configs differ only in SAMPLING_KEYS and
+ * AVERAGING_KEYS, so both would train the same weights). On this machine's pool it trains that run first if it is
+ * not trained yet (or waits while the pool's other lane does), so no order of the lanes leaves it waiting for good;
+ * queued, the worker hands it out only once that run is trained. Then it copies the finished training into its own
+ * directory under its own config. Its evaluation (with its own sampler and generator) and every reader of run
+ * directories (the report, `tsgan sample`, `tsgan eval`) then see a normal run.
  */
-import { cp, readFile } from "node:fs/promises";
+import { cp, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { SAMPLING_KEYS, type Config } from "../../core/config.js";
+import { AVERAGING_KEYS, SAMPLING_KEYS, type Config } from "../../core/config.js";
 import type { CheckpointManifest } from "../../core/training/checkpoint.js";
-import { CHECKPOINT_MANIFEST, RunDirectory, RunError } from "../run/runDirectory.js";
+import { metricsLine } from "../../core/training/metricsLog.js";
+import { CHECKPOINT_MANIFEST, RunDirectory, RunError, STATUS_FILE } from "../run/runDirectory.js";
 import { asWriteError, writeFileAtomic } from "../visual/files.js";
 import type { RunSpec } from "./plan.js";
 
 /** What a run directory holds of its training, besides config.json and the checkpoint that is copied. */
-const TRAINING_FILES = ["metrics.jsonl", "status.json", "plots", "samples"];
+const TRAINING_FILES = ["metrics.jsonl", STATUS_FILE, "plots", "samples"];
 
 /**
  * Makes `spec.root` a finished run with the trained weights of `spec.trainer`. A trainer not trained yet is trained
@@ -43,30 +44,36 @@ export async function shareTraining(
 
 /**
  * Copies a finished run's training (its log, status, plots, samples and last checkpoint) into `target` under
- * `config`'s sampling keys: in the checkpoint's manifest (which `tsgan eval` and `tsgan sample` build from) and in
- * config.json. config.json comes last because it marks a run directory: a copy cut short leaves none, and the next
+ * `config`'s sampling and averaging keys: in the checkpoint's manifest (which `tsgan eval` and `tsgan sample` build
+ * from: a run without G's average then opens the raw G) and in config.json. When the averages differ, the
+ * training-time evaluations, plots and sample grids (drawn from the trainer's average) are left out: they would not
+ * be this run's. config.json comes last because it marks a run directory: a copy cut short leaves none, and the next
  * attempt copies again.
  */
 async function copyTraining(source: string, target: string, config: Config): Promise<void> {
   const from = new RunDirectory(source);
   const to = new RunDirectory(target);
-  const sampling = Object.fromEntries(SAMPLING_KEYS.map((key) => [key, config[key]]));
+  const stored = (await from.readConfig()) as Config;
+  const own = Object.fromEntries([...SAMPLING_KEYS, ...AVERAGING_KEYS].map((key) => [key, config[key]]));
+  const sameAverage = AVERAGING_KEYS.every((key) => stored[key] === config[key]);
   const copy = (path: string) =>
     cp(join(source, path), join(target, path), { recursive: true, force: true }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && !path.startsWith("checkpoints")) return; // no plots
       throw asWriteError(error, target);
     });
-  for (const name of TRAINING_FILES) await copy(name);
+  await mkdir(target, { recursive: true });
+  for (const name of sameAverage ? TRAINING_FILES : [STATUS_FILE]) await copy(name);
+  if (!sameAverage) {
+    const records = (await from.readMetrics()).map(({ eval: _averaged, ...record }) => record);
+    await writeFileAtomic(to.metricsPath, records.map(metricsLine).join(""));
+  }
   const checkpoint = (await from.readStatus())?.lastCheckpoint;
   if (checkpoint) {
     await copy(join("checkpoints", checkpoint));
     const manifestPath = join(to.checkpointsDir, checkpoint, CHECKPOINT_MANIFEST);
     const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as CheckpointManifest;
     // The tensors' sha256 covers tensors.bin only, so the manifest's config may change.
-    await writeFileAtomic(
-      manifestPath,
-      `${JSON.stringify({ ...manifest, config: { ...manifest.config, ...sampling } })}\n`,
-    );
+    await writeFileAtomic(manifestPath, `${JSON.stringify({ ...manifest, config: { ...manifest.config, ...own } })}\n`);
   }
-  await to.writeConfig({ ...((await from.readConfig()) as Config), ...sampling });
+  await to.writeConfig({ ...stored, ...own });
 }

@@ -31,10 +31,18 @@ const REJECTION = { sampler: "rejection", rejectionCalibrationSteps: 2, rejectio
 const POLL_MS = 20;
 
 /** A trainer ("vanilla") and a run that shares its training ("rejection"), in their own sweep directory. */
-function pair(directory: string): { trainer: RunSpec; sharer: RunSpec } {
+function pair(
+  directory: string,
+  [trainerName, trainerKeys, sharerName, sharerKeys]: [string, object, string, object] = [
+    "vanilla_seed1",
+    {},
+    "rejection_seed1",
+    REJECTION,
+  ],
+): { trainer: RunSpec; sharer: RunSpec } {
   const run = (name: string, config: Config) => ({ name, setting: name.split("_")[0]!, seed: 1, config });
-  const trainerRun = run("vanilla_seed1", resolveConfig(TINY));
-  const sharerRun = { ...run("rejection_seed1", resolveConfig({ ...TINY, ...REJECTION })), trainedBy: trainerRun.name };
+  const trainerRun = run(trainerName, resolveConfig({ ...TINY, ...trainerKeys }));
+  const sharerRun = { ...run(sharerName, resolveConfig({ ...TINY, ...sharerKeys })), trainedBy: trainerRun.name };
   const spec = (name: string) => ({ root: join(scratch, directory, name), metrics: ["modes"], samples: 100 });
   return {
     trainer: { ...spec(trainerRun.name), run: trainerRun },
@@ -47,11 +55,12 @@ function pair(directory: string): { trainer: RunSpec; sharer: RunSpec } {
 }
 
 const read = (root: string, ...path: string[]) => readFileSync(join(root, ...path));
-/** How the run's evaluation drew its samples (eval/<checkpoint>.json, its modes metric). */
-const sampler = (root: string) => {
+/** How the run's evaluation drew its samples (eval/<checkpoint>.json, its modes metric): sampler and generator. */
+const evaluated = (root: string) => {
   const report = JSON.parse(readFileSync(join(root, "eval", "step_000020.json"), "utf8"));
-  return (report as { metrics: { modes: { sampler?: string } } }).metrics.modes.sampler;
+  return (report as { metrics: { modes: { sampler?: string; generator?: string } } }).metrics.modes;
 };
+const sampler = (root: string) => evaluated(root).sampler;
 
 /** What both runs must hold afterwards: one training, two evaluations with their own samplers. */
 async function expectShared({ trainer, sharer }: { trainer: RunSpec; sharer: RunSpec }) {
@@ -68,6 +77,36 @@ async function expectShared({ trainer, sharer }: { trainer: RunSpec; sharer: Run
 }
 
 describe("a sweep run that shares another's training", () => {
+  it("without G's average, evaluates the raw G of a trainer that keeps one, and keeps none of its averaged records", async () => {
+    const runs = pair("average", [
+      "ema_seed1",
+      { generatorEma: 0.9, evalEvery: 10 },
+      "vanilla_seed1",
+      { evalEvery: 10 },
+    ]);
+    await runOne(runs.sharer, { log: () => {}, lockPollMs: POLL_MS }); // it trains the ema run first
+    await runOne(runs.trainer, { log: () => {} });
+    const checkpoint = join("checkpoints", "step_000020");
+    expect(
+      read(runs.sharer.root, checkpoint, "tensors.bin").equals(read(runs.trainer.root, checkpoint, "tensors.bin")),
+    ).toBe(true);
+    const manifest = JSON.parse(read(runs.sharer.root, checkpoint, "manifest.json").toString()) as { config: Config };
+    expect(manifest.config.generatorEma).toBe(0);
+    expect([evaluated(runs.trainer.root).generator, evaluated(runs.sharer.root).generator]).toEqual(["ema", "raw"]);
+    const records = (root: string) =>
+      read(root, "metrics.jsonl")
+        .toString()
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records(runs.trainer.root).some((record) => "eval" in record)).toBe(true); // the average's curve
+    expect(records(runs.sharer.root).some((record) => "eval" in record)).toBe(false); // not the raw G's: left out
+    expect(records(runs.sharer.root).map(({ step }) => step)).toEqual(
+      records(runs.trainer.root).map(({ step }) => step),
+    );
+    expect(existsSync(join(runs.sharer.root, "samples"))).toBe(false);
+  });
+
   it("copies the trainer's finished training and evaluates it with its own sampler", async () => {
     const runs = pair("after");
     await runOne(runs.trainer, { log: () => {} });

@@ -127,6 +127,25 @@ describe("sweep files", () => {
     });
   });
 
+  it("let a run with G's average train for the runs without one (its raw G is theirs), one training per average", () => {
+    const runs = plan({
+      variants: {
+        vanilla: {},
+        ema: { generatorEma: 0.999 },
+        rejection: { sampler: "rejection" },
+        "ema-rejection": { generatorEma: 0.999, sampler: "rejection" },
+        "ema-fast": { generatorEma: 0.99 },
+      },
+    }).runs;
+    expect(Object.fromEntries(runs.map((run) => [run.name, run.trainedBy ?? null]))).toEqual({
+      vanilla_seed1: "ema_seed1", // no average of its own: the ema run's raw G, though it comes first in the file
+      ema_seed1: null,
+      rejection_seed1: "ema_seed1",
+      "ema-rejection_seed1": "ema_seed1",
+      "ema-fast_seed1": null, // another average needs a training of its own
+    });
+  });
+
   it("without seeds, run the base config's own seed", () => {
     const runs = plan({}).runs;
     expect(runs.map((run) => run.name)).toEqual(["base_seed1"]);
