@@ -177,6 +177,12 @@ const TABLES: Table[] = [
     published: [],
     targets: [],
   },
+  {
+    sweep: "ablation-mnist",
+    title: "Ablation on MNIST: the paper's setup, EMA of G, rejection sampling, both",
+    published: [],
+    targets: [],
+  },
 ];
 
 /** Whether `mean` meets `target`; null when nothing was measured. */
