@@ -8,10 +8,13 @@ import { mkdir } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveConfig, type Config } from "../../../src/core/config.js";
+import { AVERAGING_KEYS, SAMPLING_KEYS, resolveConfig, type Config } from "../../../src/core/config.js";
+import { checkpointValues } from "../../../src/core/training/checkpoint.js";
 import { LOCK_FILE, processStartTime } from "../../../src/node/run/lock.js";
+import { RunDirectory } from "../../../src/node/run/runDirectory.js";
 import { readOutcome, type RunSpec } from "../../../src/node/sweep/plan.js";
 import { runOne } from "../../../src/node/sweep/runOne.js";
+import { trainRun } from "../../../src/node/train.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-shared-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -175,3 +178,46 @@ async function whileLocked(root: string, action: () => Promise<unknown>): Promis
   rmSync(lock);
   await running;
 }
+
+/**
+ * The premise of shared training: no sampling or averaging key changes what training computes. Each key is set away
+ * from its default (with an evaluation every few steps, so that training-time evaluation runs with it too) and the
+ * trained G and D must equal the default run's, bit for bit, with the same losses at every logged step.
+ */
+describe("the keys that sweeps share training across", () => {
+  const NON_DEFAULT: Record<(typeof SAMPLING_KEYS)[number] | (typeof AVERAGING_KEYS)[number], unknown> = {
+    sampler: "rejection",
+    rejectionCalibrationSteps: 3,
+    rejectionCalibrationRateFactor: 0.5,
+    rejectionQuantile: 0.9,
+    generatorEma: 0.9,
+    generatorEmaWarmup: true,
+  };
+  const TRAINING = { ...TINY, sampleEvery: 0, evalEvery: 10 };
+
+  async function trained(name: string, keys: object) {
+    const root = join(scratch, "premise", name);
+    await trainRun({ out: root, config: resolveConfig({ ...TRAINING, ...keys }), log: () => {} });
+    const run = new RunDirectory(root);
+    const { manifest, tensors } = await run.readCheckpoint();
+    const weights = manifest.tensors
+      .filter(({ name: tensor }) => /^(generator|discriminator)\//.test(tensor))
+      .map(({ name: tensor }) => [tensor, Array.from(checkpointValues(manifest, tensors, tensor))]);
+    const losses = (await run.readMetrics()).map(({ step, discriminatorLoss, generatorLoss }) => [
+      step,
+      discriminatorLoss,
+      generatorLoss,
+    ]);
+    return { weights: Object.fromEntries(weights), losses };
+  }
+
+  it("leave G's and D's trained weights and every logged loss as they are", async () => {
+    const reference = await trained("default", {});
+    expect(Object.keys(reference.weights).length).toBeGreaterThan(0);
+    for (const [key, value] of Object.entries(NON_DEFAULT)) {
+      expect(resolveConfig(TRAINING)[key as keyof Config]).not.toEqual(value); // really away from the default
+      expect(await trained(key, { [key]: value }), key).toEqual(reference);
+    }
+    expect(Object.keys(NON_DEFAULT).sort()).toEqual([...SAMPLING_KEYS, ...AVERAGING_KEYS].sort());
+  });
+});
