@@ -219,14 +219,16 @@ function tableEntry(table: Table, report: SweepReportJson | null) {
   };
   if (!report) return { ...base, state: "not run", targets: table.targets.map((target) => ({ ...target, met: null })) };
   const setting = report.settings.find((entry) => entry.setting === table.setting);
-  const runs = report.runs.filter((run) => run.setting === table.setting);
+  // An ablation names no setting: all of its settings are the table.
+  const runs = report.runs.filter((run) => table.setting === undefined || run.setting === table.setting);
+  const pending = table.setting === undefined ? runs.some((run) => run.state === "pending") : setting?.pending !== 0;
   const adopted = new Set(table.adoptedSeeds?.seeds ?? []);
   const timed = runs.filter((run) => run.state === "done" && !adopted.has(run.seed));
   const slowest = Math.max(0, ...timed.map((run) => run.seconds ?? 0));
   return {
     ...base,
-    state: setting && setting.pending === 0 ? "measured" : "partial",
-    seeds: runs.filter((run) => run.state === "done").map((run) => run.seed),
+    state: pending ? "partial" : "measured",
+    seeds: [...new Set(runs.filter((run) => run.state === "done").map((run) => run.seed))],
     targets: table.targets.map((target) => {
       const measured = setting?.quantities[target.quantity] ?? null;
       return { ...target, measured, met: meets(target, measured?.mean ?? null) };
