@@ -13,15 +13,16 @@
  *   with the run's one line as the reason. Any other failure is retried, `attempts` times in all, with backoff.
  * - Redis restarts: ioredis reconnects and the worker carries on.
  * - A run shares another's training (SweepRun.trainedBy) that has not ended: the job goes back to the queue for
- *   TRAINER_WAIT_MS, without spending an attempt, until that run's training is done.
+ *   TRAINER_WAIT_MS, without spending an attempt, until that run's training is done; if that run's job failed for
+ *   good, this one fails too, naming it.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { RunDirectory } from "../run/runDirectory.js";
 import type { RunOutcomeFile } from "./plan.js";
 import { spawnRun, type RunningChild } from "./process.js";
-import { QUEUE_NAME, checkRedis, queueConnection, type RunJobData } from "./queue.js";
+import { QUEUE_NAME, checkRedis, jobId, queueConnection, type RunJobData } from "./queue.js";
 
 export interface WorkerOptions {
   url: string;
@@ -75,6 +76,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const { sweep, run, metrics, samples, trainer } = job.data;
     const root = join(options.runsRoot, sweep, run.name);
     if (trainer && !(await trainingEnded(join(options.runsRoot, sweep, trainer.name)))) {
+      // A trainer whose job failed for good will not train: waiting for it would hold `tsgan sweep run` for ever.
+      const trainerJob = await jobs.getJob(jobId(sweep, trainer.name));
+      if (trainerJob && (await trainerJob.getState()) === "failed") {
+        throw new UnrecoverableError(
+          `${trainer.name}, whose training this run shares, failed: ${trainerJob.failedReason}`,
+        );
+      }
       // BullMQ's way to put a job back for later without spending one of its attempts.
       log(`tsgan: ${job.id}: waits for ${trainer.name}'s training, which it shares`);
       await job.moveToDelayed(Date.now() + (options.trainerWaitMs ?? TRAINER_WAIT_MS), token);
@@ -100,6 +108,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const connection = queueConnection(options.url);
+  const jobs = new Queue<RunJobData>(QUEUE_NAME, { connection }); // to read a trainer's job
   const worker = new Worker<RunJobData>(QUEUE_NAME, processRun, {
     connection,
     concurrency,
@@ -128,6 +137,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     async close() {
       for (const running of children.values()) running.child.kill("SIGKILL");
       await worker.close(true);
+      await jobs.close();
       connection.disconnect(); // BullMQ leaves a connection it was given open
     },
   };

@@ -17,6 +17,8 @@ import { startRedis, type TestRedis } from "./redisServer.js";
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-shared-queue-"));
 let redis: TestRedis;
 let worker: RunningWorker | undefined;
+/** The worker's log, every test's lines. */
+const lines: string[] = [];
 
 /** Two child processes that each load TF.js, on a machine that may be busy. */
 const TEST_TIMEOUT_MS = 240_000;
@@ -35,6 +37,12 @@ const TINY = {
 
 beforeAll(async () => {
   redis = await startRedis();
+  worker = await startWorker({
+    url: redis.url,
+    runsRoot: scratch,
+    trainerWaitMs: POLL_MS,
+    log: (line) => lines.push(line),
+  });
 });
 afterAll(async () => {
   await worker?.close();
@@ -65,13 +73,6 @@ describe("a queued run that shares another's training", () => {
       const queue = await openQueue(redis.url);
       await enqueueRuns(queue, plan, [sharer, trainer]); // the sharer first: the one worker takes it first
       await closeQueue(queue);
-      const lines: string[] = [];
-      worker = await startWorker({
-        url: redis.url,
-        runsRoot: scratch,
-        trainerWaitMs: POLL_MS,
-        log: (line) => lines.push(line),
-      });
       const root = (name: string) => join(scratch, "shared", name);
       for (;;) {
         const outcomes = await Promise.all([readOutcome(root(trainer.name)), readOutcome(root(sharer.name))]);
@@ -79,10 +80,44 @@ describe("a queued run that shares another's training", () => {
         expect(outcomes.map((outcome) => outcome?.state)).not.toContain("failed");
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
-      expect(lines[0]).toBe("tsgan: shared/rejection_seed1: waits for vanilla_seed1's training, which it shares");
+      expect(lines.find((line) => line.includes("shared/"))).toBe(
+        "tsgan: shared/rejection_seed1: waits for vanilla_seed1's training, which it shares",
+      );
       expect(await readOutcome(root(sharer.name))).toMatchObject({ attempts: 1, trainedBy: trainer.name });
       const tensors = (name: string) => readFileSync(join(root(name), "checkpoints", "step_000020", "tensors.bin"));
       expect(tensors(sharer.name).equals(tensors(trainer.name))).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "fails, naming it, once the trainer's job has failed for good (no wait for ever)",
+    async () => {
+      const poisoned = { ...TINY, dataset: "idx:/nonexistent/images-idx3-ubyte" }; // valid config, missing data
+      const trainer = { name: "vanilla_seed1", setting: "vanilla", seed: 1, config: resolveConfig(poisoned) };
+      const sharer = {
+        name: "rejection_seed1",
+        setting: "rejection",
+        seed: 1,
+        config: resolveConfig({ ...poisoned, sampler: "rejection" }),
+        trainedBy: trainer.name,
+      };
+      const plan: SweepPlan = { name: "poisoned", quantities: [], settings: [], runs: [trainer, sharer] };
+      const queue = await openQueue(redis.url);
+      try {
+        const [sharerJob, trainerJob] = await enqueueRuns(queue, plan, [sharer, trainer]);
+        for (;;) {
+          const states = await Promise.all([sharerJob!.getState(), trainerJob!.getState()]);
+          if (states.every((state) => state === "failed")) break;
+          expect(states).not.toContain("completed");
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        }
+        const failed = await queue.getJob(sharerJob!.id!);
+        expect(failed!.failedReason).toMatch(/^vanilla_seed1, whose training this run shares, failed: /);
+        expect(failed!.attemptsMade).toBe(1); // failed for good at once, not retried
+      } finally {
+        await closeQueue(queue);
+      }
     },
     TEST_TIMEOUT_MS,
   );
