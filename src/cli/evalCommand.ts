@@ -106,6 +106,11 @@ export function evalCommand(): Command {
       "rejection sampling with DRS's γ shift: γ = the q-quantile of F per 1 000 proposals (default: the run's rejectionQuantile; none = the exact rule)",
       unitFraction,
     )
+    .option(
+      "--rejection-calibration-steps <n>",
+      "rejection sampling: D-only steps with the cross-entropy loss before sampling (default: the run's rejectionCalibrationSteps; a D not trained with that loss needs some)",
+      nonNegativeInteger,
+    )
     .addOption(choiceOption("--backend <name>", "engine (default: the run's)", NODE_BACKEND_NAMES))
     .action(
       async (options: {
@@ -118,11 +123,14 @@ export function evalCommand(): Command {
         out?: string;
         sampler?: SamplerName;
         rejectionQuantile?: number;
+        rejectionCalibrationSteps?: number;
         backend?: BackendName;
       }) => {
         const progress = createEvaluationProgress();
+        const { rejectionCalibrationSteps, ...rest } = options;
         const { report, computed, path } = await evaluateRun({
-          ...options,
+          ...rest,
+          ...(rejectionCalibrationSteps !== undefined ? { calibrationSteps: rejectionCalibrationSteps } : {}),
           onProgress: (event) => progress.update(event),
         }).finally(() => progress.stop());
         const entry = report.metrics[computed[0]!];

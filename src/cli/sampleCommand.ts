@@ -60,6 +60,11 @@ export function sampleCommand(): Command {
       "rejection sampling with DRS's γ shift: γ = the q-quantile of F per 1 000 proposals (default: the run's rejectionQuantile; none = the exact rule)",
       unitFraction,
     )
+    .option(
+      "--rejection-calibration-steps <n>",
+      "rejection sampling: D-only steps with the cross-entropy loss before sampling (default: the run's rejectionCalibrationSteps; a D not trained with that loss needs some)",
+      nonNegativeInteger,
+    )
     .addOption(choiceOption("--backend <name>", "engine", NODE_BACKEND_NAMES).default("auto"))
     .action(
       async (options: {
@@ -72,6 +77,7 @@ export function sampleCommand(): Command {
         class?: number;
         sampler?: SamplerName;
         rejectionQuantile?: number;
+        rejectionCalibrationSteps?: number;
         backend: BackendName;
       }) => {
         const run = await RunDirectory.open(options.run);
@@ -87,7 +93,7 @@ export function sampleCommand(): Command {
         }
         const sampler = options.sampler ?? config.sampler;
         if (sampler === "rejection") {
-          const reason = whyNoRejectionSampling(config);
+          const reason = whyNoRejectionSampling(config, options.rejectionCalibrationSteps);
           if (reason !== null) throw new ConfigError(reason);
           if (options.class !== undefined)
             throw new ConfigError("--class: rejection sampling is for unconditional runs");
@@ -102,6 +108,9 @@ export function sampleCommand(): Command {
               seed,
               rawGenerator: options.rawGenerator,
               ...(options.rejectionQuantile !== undefined ? { quantile: options.rejectionQuantile } : {}),
+              ...(options.rejectionCalibrationSteps !== undefined
+                ? { calibrationSteps: options.rejectionCalibrationSteps }
+                : {}),
             });
             const title = `${config.dataset}, step ${manifest.step}, seed ${seed}, ${which}, rejection sampling`;
             if (arrayFormat) await writeArrayOfSamples(gan, drawn.samples, out, arrayFormat);

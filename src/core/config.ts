@@ -278,25 +278,28 @@ function checkLossOptions(config: Config): Config {
 }
 
 /**
- * Why Discriminator Rejection Sampling cannot run on `config`'s GAN, or null when it can. Its acceptance
- * exp(logit D(x) − M) is p_data/p_g only where logit D* = log(p_data/p_g): D* = p_data/(p_data + p_g), the
- * cross-entropy losses' D without label smoothing (1 − α targets move D* off the ratio), judging one
- * unconditioned sample at a time (a pack's D or a conditional D judges something else).
+ * Why Discriminator Rejection Sampling cannot run on `config`'s GAN with `calibrationSteps` D-only steps before it
+ * (default: the config's), or null when it can. Its acceptance exp(logit D(x) − M) is p_data/p_g only where
+ * logit D = log(p_data/p_g), i.e. D = D* = p_data/(p_data + p_g): the optimum of the cross-entropy D loss without
+ * label smoothing, the loss that calibration fine-tunes D with (rejection.ts). A D trained with that loss may sample
+ * as trained; one trained otherwise (hinge, least squares, a critic, 1 − α targets) needs calibration steps to move
+ * it there. A packed D (PacGAN) judges one sample beside fixed partners (rejection.ts); a conditional D judges
+ * (x, y) pairs, which this sampler does not draw.
  */
-export function whyNoRejectionSampling(config: Config): string | null {
-  const probability: readonly LossName[] = CROSS_ENTROPY_LOSSES;
-  if (!probability.includes(config.loss)) {
-    return `sampler rejection needs a D whose optimum is p_data/(p_data + p_g) (${probability.join(", ")}); ${config.loss}'s D is not`;
-  }
-  if (config.labelSmoothing > 0) {
-    return "sampler rejection needs D* = p_data/(p_data + p_g); label smoothing's real targets 1 − α change it";
-  }
-  if (config.pack > 1)
-    return `sampler rejection needs a D that judges one sample; this run's D judges packs of ${config.pack}`;
+export function whyNoRejectionSampling(
+  config: Config,
+  calibrationSteps: number = config.rejectionCalibrationSteps,
+): string | null {
   if (config.conditional !== "none") {
     return `sampler rejection is for unconditional GANs; this run is conditional (${config.conditional})`;
   }
-  return null;
+  const trainedToOptimum = (CROSS_ENTROPY_LOSSES as readonly LossName[]).includes(config.loss);
+  if (calibrationSteps > 0 || (trainedToOptimum && config.labelSmoothing === 0)) return null;
+  const trained = trainedToOptimum ? "label smoothing's 1 − α targets" : `${config.loss}'s D`;
+  return (
+    `sampler rejection needs D* = p_data/(p_data + p_g), and ${trained} is not it: ` +
+    "set rejectionCalibrationSteps (--rejection-calibration-steps) above 0 so that calibration fine-tunes D with the cross-entropy loss"
+  );
 }
 
 /** Refuses a conditional GAN where its labels have no meaning yet: one class, packs, the paper's simultaneous step. */

@@ -92,6 +92,8 @@ export interface EvaluateRunOptions {
   sampler?: SamplerName;
   /** Rejection sampling's γ-shift quantile (default: the run's config.rejectionQuantile; null = the exact rule). */
   rejectionQuantile?: number | null;
+  /** Rejection sampling's D-only calibration steps (default: the run's config.rejectionCalibrationSteps). */
+  calibrationSteps?: number;
   /** TF.js backend (default: the run's config.backend). */
   backend?: BackendName;
   /** A classifier to use instead of our committed one (tests, or another dataset's). */
@@ -161,7 +163,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   const seed = options.seed ?? config.seed;
   const progress = options.onProgress ?? (() => {});
   const sampler = options.sampler ?? config.sampler;
-  const noRejection = sampler === "rejection" ? whyNoRejectionSampling(config) : null;
+  const noRejection = sampler === "rejection" ? whyNoRejectionSampling(config, options.calibrationSteps) : null;
   if (noRejection !== null) throw new ConfigError(noRejection);
 
   const { gan, backend } = await openGan(run, {
@@ -181,6 +183,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
       sampler,
       ...(sampler === "rejection" ? { dataset: loadDatasetFor(config) } : {}),
       ...(options.rejectionQuantile !== undefined ? { rejectionQuantile: options.rejectionQuantile } : {}),
+      ...(options.calibrationSteps !== undefined ? { calibrationSteps: options.calibrationSteps } : {}),
       classifier: options.classifier,
       onProgress: progress,
     });
@@ -239,6 +242,8 @@ export interface EvaluateGanOptions {
   dataset?: Dataset;
   /** Rejection sampling's γ-shift quantile (default: the GAN's config.rejectionQuantile). */
   rejectionQuantile?: number | null;
+  /** Rejection sampling's D-only calibration steps (default: the GAN's config.rejectionCalibrationSteps). */
+  calibrationSteps?: number;
   classifier?: ImageClassifier | undefined;
   /** Called as sampling and each metric advance (progress bars). */
   onProgress?: (progress: EvaluationProgress) => void;
@@ -264,6 +269,7 @@ export async function evaluateGan(options: EvaluateGanOptions): Promise<Evaluati
       purpose: EVAL_REJECTION_PURPOSE,
       rawGenerator,
       ...(options.rejectionQuantile !== undefined ? { quantile: options.rejectionQuantile } : {}),
+      ...(options.calibrationSteps !== undefined ? { calibrationSteps: options.calibrationSteps } : {}),
       onProgress: progress,
     });
     drawn = { generated: result.samples, labels: undefined }; // rejection sampling is unconditional

@@ -157,7 +157,7 @@ describe("tsgan CLI", () => {
     expectOneLineError(await tsgan("train", "--spectral-norm", "generator"), /spectral-norm/);
   });
 
-  it("--sampler rejection: eval and sample calibrate D in memory and rejection-sample; a hinge run is refused", async () => {
+  it("--sampler rejection: eval and sample calibrate D in memory and rejection-sample; a hinge run needs calibration steps", async () => {
     // Small nets: the sampler's burn-in alone runs G and D on 10 000 points.
     const config = join(scratch, "tiny-ring.json");
     const mlp = { generatorHidden: [16], discriminatorHidden: [16], maxoutPieces: 2, generatorBatchNorm: false };
@@ -217,12 +217,41 @@ describe("tsgan CLI", () => {
     expect(JSON.parse(readFileSync(elsewhere, "utf8")).metrics.modes.sampler).toBe("direct");
     expect(readFileSync(join(out, "eval", "step_000003.json"), "utf8")).toBe(own);
 
+    // A hinge run's D is not D*: without calibration steps it is one line; with them, calibration makes it one.
     const hinge = join(scratch, "hinge");
-    const critic = await tsgan("train", "--config", config, "--backend", "cpu", "--loss", "hinge", "--out", hinge);
+    const critic = await tsgan(
+      ...["train", "--config", config, "--backend", "cpu", "--loss", "hinge", "--out", hinge],
+      ...["--rejection-calibration-steps", "0"],
+    );
     expect(critic.status, critic.stderr).toBe(0);
     const refused = await tsgan("eval", "--run", hinge, ...rejection);
-    expectOneLineError(refused, /^tsgan: sampler rejection needs .*hinge's D is not$/);
+    expectOneLineError(
+      refused,
+      /^tsgan: sampler rejection needs D\* = .*hinge's D is not it: set rejectionCalibration/,
+    );
     expect(refused.status).toBe(2);
+    const calibrating = ["--rejection-calibration-steps", "5"];
+    const hingeEval = [
+      ...["eval", "--run", hinge, "--metrics", "modes", "--samples", "100", ...rejection],
+      ...calibrating,
+    ];
+    const evaluatedHinge = await tsgan(...hingeEval, "--out", join(scratch, "hinge-eval.json"));
+    expect(evaluatedHinge.status, evaluatedHinge.stderr).toBe(0);
+    expect(evaluatedHinge.stdout).toMatch(/rejection sampling after 5 D steps \(acceptance 0\.\d{3}\)/);
+    const hingeSamples = join(scratch, "hinge.csv");
+    const sampledHinge = await tsgan(
+      "sample",
+      "--run",
+      hinge,
+      "--count",
+      "20",
+      ...rejection,
+      ...calibrating,
+      "--out",
+      hingeSamples,
+    );
+    expect(sampledHinge.status, sampledHinge.stderr).toBe(0);
+    expect(readFileSync(hingeSamples, "utf8").trim().split("\n")).toHaveLength(CSV_HEADER_LINES + 20);
   });
 
   it("Ctrl-C finishes the step, writes a checkpoint and exits cleanly; --resume continues", async () => {

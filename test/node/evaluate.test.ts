@@ -82,9 +82,11 @@ describe("evaluateRun on a toy run", () => {
     const divergence = report.metrics.divergence!.result;
     expect(divergence.discriminatorValue).toBeUndefined();
     expect(divergence.jensenShannon).toBeGreaterThanOrEqual(0); // the rest of the metric is computed as before
-    // Rejection sampling needs D* = p_data/(p_data + p_g): a critic's D is refused, in one line, before any work.
-    await expect(evaluateRun({ run: critic, sampler: "rejection" })).rejects.toThrow(ConfigError);
-    await expect(evaluateRun({ run: critic, sampler: "rejection" })).rejects.toThrow(/hinge's D is not$/);
+    // Rejection sampling needs D* = p_data/(p_data + p_g): a critic's D without calibration steps to take it there is
+    // refused, in one line, before any work.
+    const uncalibrated = { run: critic, sampler: "rejection", calibrationSteps: 0 } as const;
+    await expect(evaluateRun(uncalibrated)).rejects.toThrow(ConfigError);
+    await expect(evaluateRun(uncalibrated)).rejects.toThrow(/hinge's D is not it: set rejectionCalibrationSteps/);
   });
 
   it("rejection-samples with D calibrated in memory, records it, and leaves the checkpoint as it was", async () => {

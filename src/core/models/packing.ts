@@ -60,3 +60,16 @@ export function replicateIntoPacks(points: Tensor, pack: number): Tensor {
   // Tiling the last axis m times is packSamples of m copies: slot j·c + k of a pack holds the point's k-th value.
   return tf.tile(points, [...points.shape.slice(0, -1).map(() => 1), pack]);
 }
+
+/**
+ * samples [n, ...dataShape] beside fixed partners [m − 1, ...dataShape] → packs [n, ...packedShape(dataShape, m)]:
+ * pack i holds sample i in slot 0 and partner j − 1 in slot j (packSamples' layout), the same partners in every pack.
+ * How rejection sampling asks a packed D about one sample (training/rejection.ts). Always a new tensor.
+ */
+export function packWithPartners(samples: Tensor, partners: Tensor): Tensor {
+  return tf.tidy(() => {
+    // Each partner [1, ...dataShape] repeated down the batch, then all slots side by side along the last axis.
+    const repeated = tf.unstack(partners).map((partner) => tf.broadcastTo(tf.expandDims(partner, 0), samples.shape));
+    return tf.concat([samples, ...repeated], samples.rank - 1);
+  });
+}

@@ -17,14 +17,29 @@
  * ε only keeps the logarithm finite at ℓ = M.
  *
  * D was trained against G's latest raw iterates, so DRS first fine-tunes D with G fixed, until D ≈ D* for the G that
- * samples (here the EMA generator when the GAN keeps one): `calibrateDiscriminator`, with the run's D loss and a fresh
- * D optimizer of the run's kind at a fraction of D's rate. It changes the GAN's D in memory only; nothing is written.
+ * samples (here the EMA generator when the GAN keeps one): `calibrateDiscriminator`, with a fresh D optimizer of the
+ * run's kind at a fraction of D's rate and the cross-entropy D loss without label smoothing, whose optimum is D*. A run
+ * trained with that loss is only nudged; one trained otherwise (the hinge loss, least squares, a Wasserstein critic)
+ * has a D whose output is not log(p_data/p_g) (the hinge loss's optimum is a clipped sign), and calibration turns it
+ * into that logistic regression, starting from the features training gave it. It changes the GAN's D in memory only;
+ * nothing is written.
+ *
+ * A packed D (PacGAN, models/packing.ts) judges m samples at once. For a pack of independent samples its optimum is
+ * D*(x_1, …, x_m) = ∏ p_data(x_i) / (∏ p_data(x_i) + ∏ p_g(x_i)), whose logit is the sum Σ_i log(p_data(x_i)/p_g(x_i)).
+ * So D's logit on (x, r_1, …, r_{m−1}), with partners r_j drawn once from G and held fixed, is log(p_data(x)/p_g(x))
+ * plus a constant, and a constant cancels in exp(ℓ − M) and in F − γ alike: the sampler is the unpacked one, exact at
+ * D = D*. ℓ(x) here averages D's logit over PARTNER_SETS such sets (each set shifts by its own constant at D*;
+ * averaging evens out how a trained D departs from it). The partners are G's samples, so every pack D judges is one of
+ * the all-generated packs it was trained on; packs of x repeated (the lab's D(x, …, x)) would be exact at D* too, but
+ * lie on the diagonal, where a pack of two independent draws almost never falls.
  */
-import { ConfigError, whyNoRejectionSampling } from "../config.js";
+import { ConfigError, whyNoRejectionSampling, type Config } from "../config.js";
+import { CROSS_ENTROPY_LOSSES, type LossName } from "../configChoices.js";
 import type { Dataset } from "../data/dataset.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { sigmoid, sortedQuantile } from "../numerics/scalar.js";
 import { tf } from "../engine/tf.js";
+import { samplesPerMinibatch } from "../models/packing.js";
 import { discriminatorInputs } from "./algorithm1.js";
 import { samplingGenerator, withParts, type Gan } from "./gan.js";
 import { sampleNoise } from "./noise.js";
@@ -40,8 +55,16 @@ export const MAX_PROPOSALS_PER_SAMPLE = 200;
 const PROPOSAL_CHUNK = 1000;
 /** DRS's ε in F(x): keeps log(1 − exp(ℓ − M − ε)) finite at ℓ = M (the paper's value is small; any tiny ε does). */
 export const DRS_EPSILON = 1e-6;
+/**
+ * Partner sets over which a packed D's logit of one sample is averaged (file comment): each costs one pass of D over
+ * the proposals; 8 passes of a toy's D cost less than G's one.
+ */
+export const PARTNER_SETS = 8;
+/** The D loss calibration fine-tunes with when the run's is not a cross-entropy one (minimax and it share D's loss). */
+const CALIBRATION_LOSS: LossName = "non-saturating";
 /** Purpose labels of the random streams, under the caller's (seed, purpose). */
 const CALIBRATION = "rejection/calibration";
+const PARTNERS = "rejection/partners";
 const PROPOSAL = "rejection/proposal";
 const ACCEPTANCE = "rejection/acceptance";
 
@@ -195,16 +218,23 @@ export function describeRejection(drawn: {
   return `rejection sampling after ${drawn.calibrationSteps ?? 0} D steps${shift} (acceptance ${drawn.acceptanceRate.toFixed(3)})`;
 }
 
-/** A one-line ConfigError when DRS cannot run on this GAN (whyNoRejectionSampling). */
-function checkRejectionSampling(gan: Gan): void {
-  const reason = whyNoRejectionSampling(gan.config);
+/** A one-line ConfigError when DRS cannot run on this GAN after `calibrationSteps` (whyNoRejectionSampling). */
+function checkRejectionSampling(gan: Gan, calibrationSteps: number): void {
+  const reason = whyNoRejectionSampling(gan.config, calibrationSteps);
   if (reason !== null) throw new ConfigError(reason);
+}
+
+/** The config calibration trains D under: the run's, with the cross-entropy D loss and no label smoothing (D → D*). */
+function calibrationConfig(config: Config): Config {
+  const crossEntropy = (CROSS_ENTROPY_LOSSES as readonly LossName[]).includes(config.loss);
+  return { ...config, loss: crossEntropy ? config.loss : CALIBRATION_LOSS, labelSmoothing: 0 };
 }
 
 /**
  * `steps` D-only steps against the sampling generator (the EMA one when the GAN keeps it, unless `rawGenerator`),
- * whose fakes are drawn as sampling draws them (G in inference mode): the run's D loss and Algorithm 1's D step,
- * real batches from `dataset`, and a fresh D optimizer of the run's kind at D's initial rate times
+ * whose fakes are drawn as sampling draws them (G in inference mode): Algorithm 1's D step with the cross-entropy D
+ * loss (calibrationConfig), real batches from `dataset` (packs of them for a packed D), and a fresh D optimizer of the
+ * run's kind at D's initial rate times
  * config.rejectionCalibrationRateFactor (the run's own optimizer, once annealed by learningRateDecay, would leave D
  * where it was; D's full rate leaves it noisy). G, the EMA generator and the GAN's optimizers are untouched.
  */
@@ -214,22 +244,24 @@ export function calibrateDiscriminator(
   steps: number,
   options: Omit<RejectionSampleOptions, "calibrationSteps" | "burnIn"> = {},
 ): void {
-  checkRejectionSampling(gan);
-  const { config } = gan;
+  checkRejectionSampling(gan, steps);
+  const config = calibrationConfig(gan.config);
   const seed = options.seed ?? config.seed;
   const purpose = options.purpose ?? SAMPLE_PURPOSE;
   const { discriminator } = gan;
   const rate = config.discriminatorLearningRate * config.rejectionCalibrationRateFactor;
   const optimizer = createOptimizer(config, discriminator.parameters, discriminator.parameterNames, rate);
   const calibrating = withParts(gan, {
+    config,
     generator: samplingGenerator(gan, options.rawGenerator),
     discriminatorOptimizer: optimizer,
   });
+  const noiseRows = samplesPerMinibatch(config); // one z per real sample: batchSize packs of `pack`
   const batchSeed = hashSeed(seed, purpose, CALIBRATION);
   try {
     for (let step = 0; step < steps; step++) {
       const { real } = discriminatorInputs(calibrating, dataset, step, batchSeed, [purpose, CALIBRATION, step]);
-      const noise = sampleNoise(config, config.batchSize, Rng.derive(seed, purpose, CALIBRATION, step, "noise"));
+      const noise = sampleNoise(config, noiseRows, Rng.derive(seed, purpose, CALIBRATION, step, "noise"));
       const seeds = {
         generator: hashSeed(seed, purpose, CALIBRATION, step, "dropout/generator"),
         discriminator: hashSeed(seed, purpose, CALIBRATION, step, "dropout/discriminator"),
@@ -247,8 +279,9 @@ export function calibrateDiscriminator(
  * `count` samples of DRS (file comment), flat row-major [count, ...gan.dataShape]: calibrates the GAN's D in memory
  * (calibrateDiscriminator; its weights change, nothing is saved), then rejection-samples the sampling generator with
  * D's logits. Noise, batches and decisions derive from (seed, purpose), so the same seed gives the same samples.
- * A ConfigError when D's optimum is not p_data/(p_data + p_g) (whyNoRejectionSampling); a RejectionSamplingError
- * when MAX_PROPOSALS_PER_SAMPLE proposals per sample do not suffice.
+ * A packed D judges each proposal beside fixed partners (file comment). A ConfigError when DRS cannot run on the GAN
+ * (whyNoRejectionSampling: a conditional one, or a D not trained to D* and no calibration steps); a
+ * RejectionSamplingError when MAX_PROPOSALS_PER_SAMPLE proposals per sample do not suffice.
  */
 export function rejectionSampleGan(
   gan: Gan,
@@ -256,14 +289,24 @@ export function rejectionSampleGan(
   count: number,
   options: RejectionSampleOptions = {},
 ): RejectionSampleResult {
-  checkRejectionSampling(gan);
   const { config } = gan;
   const seed = options.seed ?? config.seed;
   const purpose = options.purpose ?? SAMPLE_PURPOSE;
   const calibrationSteps = options.calibrationSteps ?? config.rejectionCalibrationSteps;
+  checkRejectionSampling(gan, calibrationSteps);
   const quantile = options.quantile === undefined ? config.rejectionQuantile : options.quantile;
   calibrateDiscriminator(gan, dataset, calibrationSteps, { ...options, seed, purpose });
   const choice = { rawGenerator: options.rawGenerator ?? false };
+  // A packed D judges each proposal beside PARTNER_SETS fixed sets of pack − 1 of G's samples (file comment).
+  let partners: Float32Array | undefined;
+  if (config.pack > 1) {
+    const noise = sampleNoise(config, PARTNER_SETS * (config.pack - 1), Rng.derive(seed, purpose, PARTNERS));
+    try {
+      partners = generate(gan, noise, choice);
+    } finally {
+      noise.dispose();
+    }
+  }
   const result = rejectionSample({
     propose: (rows, chunk) => {
       const noise = sampleNoise(config, rows, Rng.derive(seed, purpose, PROPOSAL, chunk));
@@ -273,7 +316,7 @@ export function rejectionSampleGan(
         noise.dispose();
       }
     },
-    logits: (samples, rows) => discriminatorLogits(gan, samples, rows),
+    logits: (samples, rows) => discriminatorLogits(gan, samples, rows, partners),
     count,
     sampleSize: gan.dataShape.reduce((a, b) => a * b, 1),
     burnIn: options.burnIn ?? DRS_BURN_IN,

@@ -7,6 +7,7 @@
 import { Rng } from "../engine/random.js";
 import { tf, type Tensor } from "../engine/tf.js";
 import { infer } from "../models/network.js";
+import { packWithPartners } from "../models/packing.js";
 import { cyclingLabels, labelTensor } from "./conditional.js";
 import { samplingGenerator, type Gan } from "./gan.js";
 import { sampleNoise } from "./noise.js";
@@ -60,17 +61,45 @@ const LOGITS_CHUNK = 1000;
 
 /**
  * D's logits for `count` samples, flat row-major [count, ...gan.dataShape] → [count], D in inference mode, in chunks.
- * For a D that judges one unconditioned sample (pack 1, unconditional), whose output is one logit per sample.
+ * An unconditional D that judges one sample (pack 1) judges each alone. A packed D (pack m > 1) judges each sample in
+ * slot 0 of a pack whose other slots hold `partners`, flat [k·(m − 1), ...gan.dataShape]: k sets of m − 1 samples,
+ * and the logit is the mean over the k sets (why it means log(p_data/p_g) up to a constant: rejection.ts).
  */
-export function discriminatorLogits(gan: Gan, samples: Float32Array, count: number): Float32Array {
+export function discriminatorLogits(
+  gan: Gan,
+  samples: Float32Array,
+  count: number,
+  partners?: Float32Array,
+): Float32Array {
+  const { dataShape } = gan;
+  const others = gan.config.pack - 1;
   const size = samples.length / count;
+  const sets = others === 0 ? 1 : (partners?.length ?? 0) / (others * size);
+  if (!Number.isInteger(sets) || sets < 1) {
+    throw new RangeError(
+      `discriminatorLogits: a D that judges packs of ${others + 1} needs partners, k·${others} samples`,
+    );
+  }
+  // [k][m − 1, ...dataShape]: one tensor per partner set, made once for all chunks.
+  const partnerSets = Array.from({ length: others === 0 ? 0 : sets }, (_, set) =>
+    tf.tensor(partners!.subarray(set * others * size, (set + 1) * others * size), [others, ...dataShape]),
+  );
   const logits = new Float32Array(count);
-  for (let start = 0; start < count; start += LOGITS_CHUNK) {
-    const rows = Math.min(LOGITS_CHUNK, count - start);
-    const input = tf.tensor(samples.subarray(start * size, (start + rows) * size), [rows, ...gan.dataShape]);
-    const output = infer(gan.discriminator, input);
-    logits.set(output.dataSync() as Float32Array, start);
-    tf.dispose([input, output]);
+  try {
+    for (let start = 0; start < count; start += LOGITS_CHUNK) {
+      const rows = Math.min(LOGITS_CHUNK, count - start);
+      const input = tf.tensor(samples.subarray(start * size, (start + rows) * size), [rows, ...dataShape]);
+      const packs = others === 0 ? [input] : partnerSets.map((set) => packWithPartners(input, set));
+      for (const pack of packs) {
+        const output = infer(gan.discriminator, pack);
+        const values = output.dataSync() as Float32Array;
+        for (let row = 0; row < rows; row++) logits[start + row]! += values[row]! / sets;
+        output.dispose();
+      }
+      tf.dispose([input, ...(others === 0 ? [] : packs)]);
+    }
+  } finally {
+    tf.dispose(partnerSets);
   }
   return logits;
 }

@@ -1,7 +1,8 @@
 /**
  * PacGAN packing (src/core/models/packing.ts) on every backend: packSamples puts sample i·m + j in slot j of pack i
  * (checked against the layout written out in JavaScript, for vectors and NHWC images), m = 1 is the identity (the
- * very same tensor, so unpacked training runs exactly the ops it ran before), replicateIntoPacks packs copies, and
+ * very same tensor, so unpacked training runs exactly the ops it ran before), replicateIntoPacks packs copies,
+ * packWithPartners packs each sample beside fixed partners, and
  * D's input layer is built for m× the features (MLP) or channels (DCGAN) while G is unchanged.
  */
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,7 +12,13 @@ import { Rng } from "../../../src/core/engine/random.js";
 import { tf, type Tensor } from "../../../src/core/engine/tf.js";
 import { buildNetworks, type Networks } from "../../../src/core/models/index.js";
 import { estimateTrainingMemory } from "../../../src/core/models/memory.js";
-import { packSamples, packedShape, replicateIntoPacks, samplesPerMinibatch } from "../../../src/core/models/packing.js";
+import {
+  packSamples,
+  packedShape,
+  packWithPartners,
+  replicateIntoPacks,
+  samplesPerMinibatch,
+} from "../../../src/core/models/packing.js";
 import { describeEachBackend } from "../../support/backends.js";
 
 const TINY_MLP: ConfigInput = {
@@ -106,6 +113,31 @@ describeEachBackend("packSamples", () => {
     expect(replicated.dataSync()).toEqual(expected.dataSync());
     tf.dispose([points, replicated, copies, expected]);
   });
+
+  it.each([
+    { name: "vectors", dataShape: [3] },
+    { name: "RGB images", dataShape: [2, 3, 3] },
+  ])(
+    "$name: packWithPartners is packSamples of [x_i, r_1, …, r_{m−1}] for each sample x_i (m = 3)",
+    ({ dataShape }) => {
+      const pack = 3;
+      const samples = uniform([4, ...dataShape], 4);
+      const partners = uniform([pack - 1, ...dataShape], 5);
+      const packs = packWithPartners(samples, partners);
+      // The same packs written out: sample i, then the partners, for each i; then packed as training packs.
+      const size = dataShape.reduce((a, b) => a * b, 1);
+      const [sampleValues, partnerValues] = [samples.dataSync(), partners.dataSync()];
+      const interleaved = new Float32Array(4 * pack * size);
+      for (let i = 0; i < 4; i++) {
+        interleaved.set(sampleValues.subarray(i * size, (i + 1) * size), i * pack * size);
+        interleaved.set(partnerValues, (i * pack + 1) * size);
+      }
+      const expected = packSamples(tf.tensor(interleaved, [4 * pack, ...dataShape]), pack);
+      expect(packs.shape).toEqual([4, ...packedShape(dataShape, pack)]);
+      expect(packs.dataSync()).toEqual(expected.dataSync());
+      tf.dispose([samples, partners, packs, expected]);
+    },
+  );
 });
 
 describe("packed networks", () => {
