@@ -226,6 +226,34 @@ export const SAMPLING_KEYS = [
  */
 export const AVERAGING_KEYS = ["generatorEma", "generatorEmaWarmup"] as const satisfies ReadonlyArray<keyof Config>;
 
+/** Keys a resumed run may change; anything else would make the checkpoint describe a different model. */
+export const RESUMABLE_OVERRIDES: ReadonlySet<string> = new Set([
+  "steps",
+  "sampleEvery",
+  "checkpointEvery",
+  "logEvery",
+  "backend",
+]);
+
+/**
+ * What `wanted` changes of a run made with `stored`, when that run can simply continue into it: the two differ only
+ * in RESUMABLE_OVERRIDES (a longer `steps`, other intervals, another backend) and `steps` does not shrink. Training
+ * reads `steps` only to know where to stop, so a run made longer this way ends with the weights of one trained that
+ * long from the start. null when they differ elsewhere, when `steps` shrinks, or when nothing differs.
+ */
+export function longerRun(stored: unknown, wanted: unknown): Partial<Config> | null {
+  const before = resolveConfig(stored) as Record<string, unknown>;
+  const after = resolveConfig(wanted) as Record<string, unknown>;
+  const changes: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    if (!RESUMABLE_OVERRIDES.has(key)) return null;
+    changes[key] = after[key];
+  }
+  if (Object.keys(changes).length === 0 || (after.steps as number) < (before.steps as number)) return null;
+  return changes as Partial<Config>;
+}
+
 /** `config` without its sampling and averaging keys: what decides the weights G and D end training with. */
 export function trainingPart(config: Config): Partial<Config> {
   const training: Partial<Config> = { ...config };

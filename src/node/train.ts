@@ -4,7 +4,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Config, ConfigError, mergeConfig, resolveConfig } from "../core/config.js";
+import { type Config, ConfigError, mergeConfig, RESUMABLE_OVERRIDES, resolveConfig } from "../core/config.js";
 import { dataShape, type Dataset } from "../core/data/dataset.js";
 import { networkInitialization } from "../core/models/index.js";
 import {
@@ -35,14 +35,8 @@ import { lossCurvesSvg } from "./visual/plots.js";
 // Lives in datasets.ts, which evaluation imports too (importing this file there would make a cycle).
 export { loadDatasetFor } from "./datasets.js";
 
-/** Keys a resumed run may change; anything else would make the checkpoint describe a different model. */
-export const RESUMABLE_OVERRIDES: ReadonlySet<string> = new Set([
-  "steps",
-  "sampleEvery",
-  "checkpointEvery",
-  "logEvery",
-  "backend",
-]);
+/** Keys a resumed run may change (their one home is src/core/config.ts, beside the other key groups). */
+export { RESUMABLE_OVERRIDES };
 
 /** Generated points in each toy plot (real points: as many, drawn fresh). */
 const TOY_PLOT_SAMPLES = 1000;

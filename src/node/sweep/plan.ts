@@ -14,7 +14,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ConfigError, resolveConfig } from "../../core/config.js";
+import { ConfigError, longerRun, resolveConfig } from "../../core/config.js";
 import type { SweepPlan, SweepRun } from "../../core/sweep/sweepFile.js";
 import { asWriteError, writeFileAtomic } from "../visual/files.js";
 
@@ -66,7 +66,10 @@ export function sameRunConfig(stored: unknown, wanted: unknown): boolean {
   return resolved(stored) === resolved(wanted);
 }
 
-/** Writes sweep.json; a sweep directory made by a different plan is refused (its runs would not match). */
+/**
+ * Writes sweep.json; a sweep directory made by a different plan is refused (its runs would not match), unless each
+ * changed run only grew longer (longerRun: `steps` raised, intervals or backend changed), which its runs continue into.
+ */
 export async function writePlan(directory: string, plan: SweepPlan): Promise<void> {
   await mkdir(directory, { recursive: true }).catch((error: unknown) => {
     throw asWriteError(error, directory);
@@ -79,7 +82,7 @@ export async function writePlan(directory: string, plan: SweepPlan): Promise<voi
       const before = JSON.parse(existing) as SweepPlan;
       const changed = plan.runs.find((run) => {
         const old = before.runs.find((candidate) => candidate.name === run.name);
-        return old !== undefined && !sameRunConfig(old.config, run.config);
+        return old !== undefined && !sameRunConfig(old.config, run.config) && !longerRun(old.config, run.config);
       });
       if (changed) {
         throw new ConfigError(
@@ -96,6 +99,16 @@ export async function readStoredPlan(directory: string): Promise<SweepPlan> {
   const path = join(directory, PLAN_FILE);
   if (!existsSync(path)) throw new ConfigError(`${directory} is not a sweep directory (no ${PLAN_FILE})`);
   return JSON.parse(await readFile(path, "utf8")) as SweepPlan;
+}
+
+/**
+ * True when the run directory `root` holds a run that `config` makes longer (longerRun): done or not, it continues
+ * from its last checkpoint to the new length, and is evaluated there.
+ */
+export async function madeLonger(root: string, config: unknown): Promise<boolean> {
+  if (!existsSync(join(root, "config.json"))) return false;
+  const stored = JSON.parse(await readFile(join(root, "config.json"), "utf8")) as unknown;
+  return longerRun(stored, config) !== null;
 }
 
 /** The outcome of a run's last attempt, or null when none ended yet. */
@@ -130,11 +143,15 @@ export async function writeClock(root: string, seconds: number): Promise<void> {
   await writeFileAtomic(join(root, CLOCK_FILE), `${JSON.stringify({ seconds }, null, 2)}\n`);
 }
 
-/** The runs of a plan that have not finished: what a (re)started sweep still has to do. */
+/**
+ * The runs of a plan that have not finished, or finished shorter than the plan now asks (madeLonger): what a
+ * (re)started sweep still has to do.
+ */
 export async function unfinishedRuns(directory: string, plan: SweepPlan): Promise<SweepRun[]> {
   const runs: SweepRun[] = [];
   for (const run of plan.runs) {
-    if ((await readOutcome(join(directory, run.name)))?.state !== "done") runs.push(run);
+    const root = join(directory, run.name);
+    if ((await readOutcome(root))?.state !== "done" || (await madeLonger(root, run.config))) runs.push(run);
   }
   return runs;
 }

@@ -7,6 +7,7 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import type { SweepPlan, SweepRun } from "../../core/sweep/sweepFile.js";
+import { sameRunConfig } from "./plan.js";
 
 /** The one queue all sweeps share: a worker serves every sweep whose directory it can reach. */
 export const QUEUE_NAME = "tsgan-runs";
@@ -121,7 +122,8 @@ export async function openQueue(url: string): Promise<Queue<RunJobData>> {
 /**
  * Enqueues each run of `runs` (the unfinished ones). A job that exists already is kept (idempotent), except one
  * that failed for good or completed while its directory says otherwise: that one is tried again, as a user who
- * starts the sweep again asks.
+ * starts the sweep again asks. A job not running whose config the sweep has since changed (made longer: plan.ts) is
+ * replaced, so that it carries the new config.
  */
 export async function enqueueRuns(
   queue: Queue<RunJobData>,
@@ -140,8 +142,10 @@ export async function enqueueRuns(
     const id = jobId(plan.name, run.name);
     const existing = await queue.getJob(id);
     const state = existing ? await existing.getState() : "unknown";
-    if (existing && state === "failed") await existing.retry("failed");
-    if (existing && state === "completed") await existing.remove();
+    const stale = existing !== undefined && !sameRunConfig(existing.data.run.config, run.config);
+    const replace = existing !== undefined && (state === "completed" || (stale && state !== "active"));
+    if (replace) await existing.remove();
+    else if (existing && state === "failed") await existing.retry("failed");
     const trainer = plan.runs.find(({ name }) => name === run.trainedBy);
     const data: RunJobData = {
       sweep: plan.name,
@@ -150,9 +154,7 @@ export async function enqueueRuns(
       ...(plan.samples !== undefined ? { samples: plan.samples } : {}),
       ...(trainer ? { trainer } : {}),
     };
-    jobs.push(
-      existing && state !== "completed" ? existing : await queue.add(run.name, data, { ...options, jobId: id }),
-    );
+    jobs.push(existing && !replace ? existing : await queue.add(run.name, data, { ...options, jobId: id }));
   }
   return jobs;
 }

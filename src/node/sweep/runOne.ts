@@ -8,12 +8,12 @@ import { unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ConfigError } from "../../core/config.js";
+import { ConfigError, longerRun } from "../../core/config.js";
 import { evaluateRun } from "../evaluate.js";
 import { LOCK_FILE, ownerAlive, readLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
 import { trainRun } from "../train.js";
-import { readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type RunSpec } from "./plan.js";
+import { madeLonger, readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type RunSpec } from "./plan.js";
 import { shareTraining } from "./sharedTraining.js";
 
 /** How often a running attempt records its wall time (sweep-clock.json): a killed attempt loses at most this much. */
@@ -68,7 +68,9 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
   const log = options.log ?? ((line: string) => console.error(line));
   let started = performance.now();
   const previous = await readOutcome(spec.root);
-  if (previous?.state === "done") return;
+  // A finished run is done, unless the sweep has since made it longer (plan.ts, madeLonger): then it continues.
+  const longer = await madeLonger(spec.root, spec.run.config);
+  if (previous?.state === "done" && !longer) return;
   // Earlier attempts: the clock counts those killed without an outcome too (runs from before it: the outcome's).
   const before = Math.max(previous?.seconds ?? 0, await readClock(spec.root));
   const seconds = () => before + (performance.now() - started) / 1000;
@@ -94,7 +96,8 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
   };
   try {
     const pollMs = options.lockPollMs ?? LOCK_POLL_MS;
-    if (spec.trainer && !existsSync(join(spec.root, "config.json"))) {
+    // A sharer copies its trainer's training when it has none yet, and again when the sweep made both longer.
+    if (spec.trainer && (longer || !existsSync(join(spec.root, "config.json")))) {
       const trainer = spec.trainer;
       // Queued, the worker hands this run out only once the trainer's training is done (worker.ts); training the
       // trainer here could race the trainer's own job on another machine, whose lock this host cannot check.
@@ -156,10 +159,13 @@ async function train(
     return;
   }
   const run = await RunDirectory.open(spec.root);
-  if (!sameRunConfig(await run.readConfig(), spec.run.config)) {
+  const stored = await run.readConfig();
+  // The sweep may have made the run longer since (longerRun): it resumes with the new steps and intervals.
+  const overrides = sameRunConfig(stored, spec.run.config) ? {} : longerRun(stored, spec.run.config);
+  if (overrides === null) {
     throw new ConfigError(`${spec.root} holds a run made with another config than the sweep's ${spec.run.name}`);
   }
-  if ((await run.readStatus())?.state === "done") return;
+  if (Object.keys(overrides).length === 0 && (await run.readStatus())?.state === "done") return;
   if (takeOverForeignLock) {
     const holder = await readLock(spec.root);
     if (holder && holder.host !== hostname()) {
@@ -167,5 +173,5 @@ async function train(
       await unlink(join(spec.root, LOCK_FILE)).catch(() => undefined);
     }
   }
-  await trainRun({ out: spec.root, resume: true, log });
+  await trainRun({ out: spec.root, resume: true, overrides, log });
 }

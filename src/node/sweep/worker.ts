@@ -20,7 +20,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { RunDirectory } from "../run/runDirectory.js";
-import type { RunOutcomeFile } from "./plan.js";
+import { madeLonger, type RunOutcomeFile } from "./plan.js";
 import { spawnRun, type RunningChild } from "./process.js";
 import { QUEUE_NAME, checkRedis, jobId, queueConnection, type RunJobData } from "./queue.js";
 
@@ -49,13 +49,14 @@ export interface WorkerOptions {
 export const TRAINER_WAIT_MS = 30_000;
 
 /**
- * Whether a run's training has ended (done, or failed: the sharer then fails with its reason). Until then a run that
- * shares it is not started: a worker that waited for it would hold its place while the trainer's job, retried
- * after a crash, may sit behind it, and training it here could race that job on another machine.
+ * Whether a run's training has ended (done at the length `config` plans, or failed: the sharer then fails with its
+ * reason). Until then a run that shares it is not started: a worker that waited for it would hold its place while
+ * the trainer's job, retried after a crash, may sit behind it, and training it here could race that job on another
+ * machine. A trainer done at a length the sweep has since raised (plan.ts, madeLonger) has not ended.
  */
-async function trainingEnded(root: string): Promise<boolean> {
+async function trainingEnded(root: string, config: RunJobData["run"]["config"]): Promise<boolean> {
   const state = (await new RunDirectory(root).readStatus())?.state;
-  return state === "done" || state === "failed";
+  return state === "failed" || (state === "done" && !(await madeLonger(root, config)));
 }
 
 export interface RunningWorker {
@@ -75,7 +76,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const processRun = async (job: Job<RunJobData>, token?: string): Promise<RunOutcomeFile> => {
     const { sweep, run, metrics, samples, trainer } = job.data;
     const root = join(options.runsRoot, sweep, run.name);
-    if (trainer && !(await trainingEnded(join(options.runsRoot, sweep, trainer.name)))) {
+    if (trainer && !(await trainingEnded(join(options.runsRoot, sweep, trainer.name), trainer.config))) {
       // A trainer whose job failed for good will not train: waiting for it would hold `tsgan sweep run` for ever.
       const trainerJob = await jobs.getJob(jobId(sweep, trainer.name));
       if (trainerJob && (await trainerJob.getState()) === "failed") {

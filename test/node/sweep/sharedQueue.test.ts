@@ -1,9 +1,10 @@
 /**
  * Shared training through the queue, with a real redis-server and a real worker: a run that shares another's
  * training, handed out before that training ended, goes back to the queue instead of holding the worker, so even one
- * worker that takes the sharer first gets both done, and the GAN is trained once.
+ * worker that takes the sharer first gets both done, and the GAN is trained once; made longer, the sharer waits for
+ * the trainer's longer training and copies it.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,6 +87,56 @@ describe("a queued run that shares another's training", () => {
       expect(await readOutcome(root(sharer.name))).toMatchObject({ attempts: 1, trainedBy: trainer.name });
       const tensors = (name: string) => readFileSync(join(root(name), "checkpoints", "step_000020", "tensors.bin"));
       expect(tensors(sharer.name).equals(tensors(trainer.name))).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "made longer, waits while its trainer trains on, then copies the longer training (jobs replaced, not kept)",
+    async () => {
+      const runs = (steps: number) => {
+        const trainer = {
+          name: "vanilla_seed1",
+          setting: "vanilla",
+          seed: 1,
+          config: resolveConfig({ ...TINY, steps }),
+        };
+        const sharerConfig = resolveConfig({ ...TINY, steps, sampler: "rejection", rejectionCalibrationSteps: 2 });
+        const sharer = { name: "rejection_seed1", setting: "rejection", seed: 1, config: sharerConfig };
+        return { trainer, sharer: { ...sharer, trainedBy: trainer.name } };
+      };
+      const root = (name: string) => join(scratch, "longer", name);
+      const evaluatedAt = (step: string) =>
+        ["vanilla_seed1", "rejection_seed1"].every((name) => existsSync(join(root(name), "eval", `step_${step}.json`)));
+      const queue = await openQueue(redis.url);
+      try {
+        for (const [steps, step] of [
+          [20, "000020"],
+          [40, "000040"],
+        ] as const) {
+          const { trainer, sharer } = runs(steps);
+          const plan: SweepPlan = {
+            name: "longer",
+            metrics: ["modes"],
+            quantities: [],
+            samples: 100,
+            settings: [],
+            runs: [trainer, sharer],
+          };
+          await enqueueRuns(queue, plan, [sharer, trainer]); // the sharer first, as above
+          while (!evaluatedAt(step)) {
+            const outcomes = await Promise.all([readOutcome(root(trainer.name)), readOutcome(root(sharer.name))]);
+            expect(outcomes.map((outcome) => outcome?.state)).not.toContain("failed");
+            await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          }
+        }
+      } finally {
+        await closeQueue(queue);
+      }
+      const tensors = (name: string) => readFileSync(join(root(name), "checkpoints", "step_000040", "tensors.bin"));
+      expect(tensors("rejection_seed1").equals(tensors("vanilla_seed1"))).toBe(true);
+      const config = JSON.parse(readFileSync(join(root("rejection_seed1"), "config.json"), "utf8"));
+      expect([config.steps, config.sampler]).toEqual([40, "rejection"]);
     },
     TEST_TIMEOUT_MS,
   );
