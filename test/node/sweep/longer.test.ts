@@ -12,21 +12,12 @@ import { longerRun, resolveConfig, type Config } from "../../../src/core/config.
 import type { SweepPlan } from "../../../src/core/sweep/sweepFile.js";
 import { madeLonger, readOutcome, unfinishedRuns, writePlan, type RunSpec } from "../../../src/node/sweep/plan.js";
 import { runOne } from "../../../src/node/sweep/runOne.js";
+import { TINY_RING_RUN } from "../../support/tinyRun.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-longer-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const TINY = {
-  dataset: "ring-2d",
-  arch: "mlp",
-  steps: 20,
-  batchSize: 16,
-  sampleEvery: 0,
-  checkpointEvery: 10,
-  logEvery: 5,
-  backend: "cpu",
-  mlp: { generatorHidden: [8], discriminatorHidden: [8], maxoutPieces: 2 },
-};
+const TINY = { ...TINY_RING_RUN, logEvery: 5 };
 const quiet = () => {};
 
 function spec(directory: string, name: string, config: Config, trainer?: RunSpec): RunSpec {

@@ -14,6 +14,7 @@ import { readOutcome } from "../../../src/node/sweep/plan.js";
 import { closeQueue, enqueueRuns, openQueue } from "../../../src/node/sweep/queue.js";
 import { startWorker, type RunningWorker } from "../../../src/node/sweep/worker.js";
 import { startRedis, type TestRedis } from "./redisServer.js";
+import { TINY_RING_RUN } from "../../support/tinyRun.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-shared-queue-"));
 let redis: TestRedis;
@@ -25,16 +26,7 @@ const lines: string[] = [];
 const TEST_TIMEOUT_MS = 240_000;
 const POLL_MS = 200;
 
-const TINY = {
-  dataset: "ring-2d",
-  arch: "mlp",
-  steps: 20,
-  batchSize: 16,
-  sampleEvery: 0,
-  checkpointEvery: 10,
-  backend: "cpu",
-  mlp: { generatorHidden: [8], discriminatorHidden: [8], maxoutPieces: 2 },
-};
+const TINY = TINY_RING_RUN;
 
 beforeAll(async () => {
   redis = await startRedis();

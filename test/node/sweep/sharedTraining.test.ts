@@ -15,20 +15,12 @@ import { RunDirectory } from "../../../src/node/run/runDirectory.js";
 import { readOutcome, type RunSpec } from "../../../src/node/sweep/plan.js";
 import { runOne } from "../../../src/node/sweep/runOne.js";
 import { trainRun } from "../../../src/node/train.js";
+import { TINY_RING_RUN } from "../../support/tinyRun.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-shared-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const TINY = {
-  dataset: "ring-2d",
-  arch: "mlp",
-  steps: 20,
-  batchSize: 16,
-  sampleEvery: 10,
-  checkpointEvery: 10,
-  backend: "cpu",
-  mlp: { generatorHidden: [8], discriminatorHidden: [8], maxoutPieces: 2 },
-};
+const TINY = { ...TINY_RING_RUN, sampleEvery: 10 };
 /** DRS with few calibration steps and a γ shift, so that 100 samples of a 20-step GAN come quickly. */
 const REJECTION = { sampler: "rejection", rejectionCalibrationSteps: 2, rejectionQuantile: 0.5 };
 const POLL_MS = 20;
