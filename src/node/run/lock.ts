@@ -1,7 +1,7 @@
 /**
  * The run lock: one training process per run directory.
  *
- *   <run>/lock.json   { pid, host, startedAt, processStart }   created with O_EXCL while a process trains here
+ *   <run>/lock.json   { pid, host, boot, startedAt, processStart }   created with O_EXCL while a process trains here
  *
  * A second trainer finds the lock held by a live process and is refused with one line naming it. A lock whose
  * process is gone (killed with SIGKILL, the machine rebooted) is stale: the next trainer takes it over with a
@@ -9,7 +9,10 @@
  * from another host is reported, not taken (delete lock.json by hand once that process is surely gone).
  *
  * Pids are reused: a lock also records its process's start time (Linux: /proc/<pid>/stat, field 22, in clock
- * ticks since boot), so a new process that happens to get the old pid is not mistaken for the trainer.
+ * ticks since boot), so a new process that happens to get the old pid is not mistaken for the trainer. And a lock
+ * records the boot it was taken in (Linux: /proc/sys/kernel/random/boot_id): a lock from another boot — this machine
+ * rebooted, or the run directory was copied from another machine that happens to have this one's host name (cloud
+ * machines are often all "vm") — names a process that is not running here, whatever pid runs here now.
  */
 import { readFileSync, unlinkSync } from "node:fs";
 import { open, readFile, unlink } from "node:fs/promises";
@@ -24,6 +27,8 @@ export const LOCK_FILE = "lock.json";
 export interface LockOwner {
   pid: number;
   host: string;
+  /** The boot the lock was taken in (Linux's boot_id); null where it cannot be read, absent in older locks. */
+  boot?: string | null;
   /** When the lock was taken (ISO time). */
   startedAt: string;
   /** The process's start time in clock ticks since boot (Linux), or null where /proc is absent. */
@@ -51,9 +56,23 @@ export function processStartTime(pid: number): number | null {
   }
 }
 
+/** Where Linux keeps the id of the current boot (a random UUID, new at every boot). */
+const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
+
+/** This boot's id, or null where it cannot be read (no /proc). */
+export function bootId(): string | null {
+  try {
+    return readFileSync(BOOT_ID_PATH, "utf8").trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 /** True when the process that wrote `owner` still runs (on this host); unknowable on another host: true. */
 export function ownerAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true;
+  const boot = bootId();
+  if (owner.boot && boot && owner.boot !== boot) return false; // another boot's process (file comment)
   try {
     process.kill(owner.pid, 0); // signal 0: existence check only
   } catch (error) {
@@ -97,6 +116,7 @@ export class RunLock {
     const owner: LockOwner = {
       pid: process.pid,
       host: hostname(),
+      boot: bootId(),
       startedAt: new Date().toISOString(),
       processStart: processStartTime(process.pid),
     };

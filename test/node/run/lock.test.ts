@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  bootId,
   LOCK_FILE,
   ownerAlive,
   processStartTime,
@@ -94,6 +95,24 @@ describe("the run lock", () => {
     const notices: string[] = [];
     const lock = await RunLock.acquire(root, (line) => notices.push(line));
     expect(notices[0]).toContain("gone");
+    await lock.release();
+  });
+
+  it("takes over a lock from another boot of this host name, even one whose pid and start time match a live process", async () => {
+    const root = await temporaryRun();
+    expect(bootId()).toMatch(/^[0-9a-f-]{36}$/); // Linux: /proc is there
+    // This very process, as a lock taken in another boot (a reboot; a directory copied from a machine named alike).
+    const here = { pid: process.pid, host: (await import("node:os")).hostname(), startedAt: "then" };
+    const live = { ...here, processStart: processStartTime(process.pid), boot: bootId() };
+    expect(ownerAlive(live)).toBe(true);
+    const otherBoot = { ...live, boot: "00000000-0000-4000-8000-000000000000" };
+    expect(ownerAlive(otherBoot)).toBe(false);
+    expect(ownerAlive({ ...live, boot: null })).toBe(true); // unknown boot: the pid and start time decide
+    await writeFile(join(root, LOCK_FILE), JSON.stringify(otherBoot));
+    const notices: string[] = [];
+    const lock = await RunLock.acquire(root, (line) => notices.push(line));
+    expect(notices[0]).toContain("gone");
+    expect((await readLock(root))?.boot).toBe(bootId());
     await lock.release();
   });
 
