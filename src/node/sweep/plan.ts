@@ -106,9 +106,12 @@ export async function readStoredPlan(directory: string): Promise<SweepPlan> {
  * from its last checkpoint to the new length, and is evaluated there.
  */
 export async function madeLonger(root: string, config: unknown): Promise<boolean> {
-  if (!existsSync(join(root, "config.json"))) return false;
-  const stored = JSON.parse(await readFile(join(root, "config.json"), "utf8")) as unknown;
-  return longerRun(stored, config) !== null;
+  try {
+    const stored = JSON.parse(await readFile(join(root, "config.json"), "utf8")) as unknown;
+    return longerRun(stored, config) !== null;
+  } catch {
+    return false; // no run there yet, or one whose config.json training itself will name as unreadable
+  }
 }
 
 /** The outcome of a run's last attempt, or null when none ended yet. */
