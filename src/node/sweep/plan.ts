@@ -38,6 +38,8 @@ export interface RunOutcomeFile {
   finishedAt: string;
   /** The run whose training this one copied (SweepRun.trainedBy): `seconds` then counts its evaluation only. */
   trainedBy?: string;
+  /** "<sweep>/<run>": another sweep's finished run this one started from (adopt.ts); `seconds` include its time. */
+  adoptedFrom?: string;
 }
 
 /** What a child process needs to train and evaluate one run. */

@@ -1,5 +1,6 @@
 /**
- * One run of a sweep, start to end: train (or resume from its newest checkpoint, or skip training when it is done),
+ * One run of a sweep, start to end: train (or resume from its newest checkpoint, or start from another sweep's
+ * finished run of its config (adopt.ts), or skip training when it is done),
  * then evaluate the requested metrics, then write sweep-outcome.json. This is what each child process of the local
  * pool and of a queue worker does (src/node/sweep/child.ts); it is the existing `tsgan train` + `tsgan eval` code.
  */
@@ -14,6 +15,7 @@ import { LOCK_FILE, ownerAlive, readLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
 import { trainRun } from "../train.js";
 import { madeLonger, readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type RunSpec } from "./plan.js";
+import { adoptRun, findAdoptableRun } from "./adopt.js";
 import { shareTraining } from "./sharedTraining.js";
 
 /** How often a running attempt records its wall time (sweep-clock.json): a killed attempt loses at most this much. */
@@ -72,7 +74,7 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
   const longer = await madeLonger(spec.root, spec.run.config);
   if (previous?.state === "done" && !longer) return;
   // Earlier attempts: the clock counts those killed without an outcome too (runs from before it: the outcome's).
-  const before = Math.max(previous?.seconds ?? 0, await readClock(spec.root));
+  let before = Math.max(previous?.seconds ?? 0, await readClock(spec.root));
   const seconds = () => before + (performance.now() - started) / 1000;
   const tick = () => writeClock(spec.root, seconds()).catch(() => undefined); // a full disk: the run says so itself
   const clock = setInterval(() => void tick(), options.clockTickMs ?? CLOCK_TICK_MS);
@@ -82,6 +84,7 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     message?: string;
     retryable?: boolean;
     trainedBy?: string;
+    adoptedFrom?: string;
   }) => {
     clearInterval(clock);
     const total = seconds();
@@ -94,6 +97,7 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     });
     await writeClock(spec.root, total);
   };
+  let adoptedFrom: string | undefined;
   try {
     const pollMs = options.lockPollMs ?? LOCK_POLL_MS;
     // A sharer copies its trainer's training when it has none yet, and again when the sweep made both longer.
@@ -106,6 +110,16 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
         : (run: Pick<RunSpec, "root" | "run">) => trainWhenFree(run, log, false, pollMs);
       await shareTraining({ ...spec, trainer }, trainHere, log);
       started = performance.now(); // the time spent training (or waiting for) the trainer is the trainer's
+    } else if (!existsSync(join(spec.root, "config.json"))) {
+      // Trained already by another sweep beside this one (adopt.ts): start from it, with its wall time.
+      const adoptable = await findAdoptableRun(spec);
+      if (adoptable && (await adoptRun(spec, adoptable, log))) {
+        before += adoptable.seconds;
+        adoptedFrom = adoptable.name;
+        log(
+          `tsgan: ${spec.run.name}: starts from ${adoptable.name}, finished at step ${adoptable.steps} by another sweep`,
+        );
+      }
     }
     await trainWhenFree(spec, log, options.takeOverForeignLock ?? false, pollMs);
     await evaluateRun({
@@ -114,7 +128,11 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
       ...(spec.samples !== undefined ? { samples: spec.samples } : {}),
       log,
     });
-    await outcome({ state: "done", ...(spec.trainer ? { trainedBy: spec.trainer.run.name } : {}) });
+    await outcome({
+      state: "done",
+      ...(spec.trainer ? { trainedBy: spec.trainer.run.name } : {}),
+      ...(adoptedFrom ? { adoptedFrom } : {}),
+    });
   } catch (error) {
     await outcome({ state: "failed", message: oneLine(error), retryable: !isRepeatableFailure(error) }).catch(
       () => undefined, // a full disk: the error itself is what to report

@@ -51,7 +51,7 @@ export async function shareTraining(
  * be this run's. config.json comes last because it marks a run directory: a copy cut short leaves none, and the next
  * attempt copies again.
  */
-async function copyTraining(source: string, target: string, config: Config): Promise<void> {
+export async function copyTraining(source: string, target: string, config: Config): Promise<void> {
   const from = new RunDirectory(source);
   const to = new RunDirectory(target);
   const stored = (await from.readConfig()) as Config;

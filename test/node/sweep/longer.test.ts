@@ -29,7 +29,7 @@ function spec(directory: string, name: string, config: Config, trainer?: RunSpec
     ...(trainer ? { trainedBy: trainer.run.name } : {}),
   };
   return {
-    root: join(scratch, directory, name),
+    root: join(scratch, directory, "sweep", name), // a runs directory per test: nothing to adopt (adopt.ts)
     run,
     metrics: ["modes"],
     samples: 100,
@@ -104,7 +104,7 @@ describe("a sweep run made longer", () => {
       settings: [],
       runs: [{ ...run.run, config }],
     });
-    const directory = join(scratch, "refused");
+    const directory = join(scratch, "refused", "sweep");
     await writePlan(directory, plan(run.run.config));
     expect(await unfinishedRuns(directory, plan(run.run.config))).toEqual([]);
     const longer = resolveConfig({ ...TINY, steps: 40 });

@@ -87,13 +87,10 @@ describe("a queued run that shares another's training", () => {
     "made longer, waits while its trainer trains on, then copies the longer training (jobs replaced, not kept)",
     async () => {
       const runs = (steps: number) => {
-        const trainer = {
-          name: "vanilla_seed1",
-          setting: "vanilla",
-          seed: 1,
-          config: resolveConfig({ ...TINY, steps }),
-        };
-        const sharerConfig = resolveConfig({ ...TINY, steps, sampler: "rejection", rejectionCalibrationSteps: 2 });
+        // Seed 2: the first test's finished seed-1 runs share this runs directory and would be adopted (adopt.ts).
+        const tiny = { ...TINY, steps, seed: 2 };
+        const trainer = { name: "vanilla_seed1", setting: "vanilla", seed: 1, config: resolveConfig(tiny) };
+        const sharerConfig = resolveConfig({ ...tiny, sampler: "rejection", rejectionCalibrationSteps: 2 });
         const sharer = { name: "rejection_seed1", setting: "rejection", seed: 1, config: sharerConfig };
         return { trainer, sharer: { ...sharer, trainedBy: trainer.name } };
       };
@@ -102,10 +99,7 @@ describe("a queued run that shares another's training", () => {
         ["vanilla_seed1", "rejection_seed1"].every((name) => existsSync(join(root(name), "eval", `step_${step}.json`)));
       const queue = await openQueue(redis.url);
       try {
-        for (const [steps, step] of [
-          [20, "000020"],
-          [40, "000040"],
-        ] as const) {
+        for (const steps of [20, 40]) {
           const { trainer, sharer } = runs(steps);
           const plan: SweepPlan = {
             name: "longer",
@@ -115,16 +109,20 @@ describe("a queued run that shares another's training", () => {
             settings: [],
             runs: [trainer, sharer],
           };
-          await enqueueRuns(queue, plan, [sharer, trainer]); // the sharer first, as above
-          while (!evaluatedAt(step)) {
-            const outcomes = await Promise.all([readOutcome(root(trainer.name)), readOutcome(root(sharer.name))]);
-            expect(outcomes.map((outcome) => outcome?.state)).not.toContain("failed");
+          const jobs = await enqueueRuns(queue, plan, [sharer, trainer]); // the sharer first, as above
+          // Until both jobs are completed: a job still active when the sweep is made longer finishes at the old
+          // length (enqueueRuns keeps a running job), and the next `tsgan sweep run` would continue it.
+          for (;;) {
+            const states = await Promise.all(jobs.map(async (job) => (await queue.getJob(job.id!))!.getState()));
+            if (states.every((state) => state === "completed")) break;
+            expect(states).not.toContain("failed");
             await new Promise((resolve) => setTimeout(resolve, POLL_MS));
           }
         }
       } finally {
         await closeQueue(queue);
       }
+      expect(evaluatedAt("000040")).toBe(true);
       const tensors = (name: string) => readFileSync(join(root(name), "checkpoints", "step_000040", "tensors.bin"));
       expect(tensors("rejection_seed1").equals(tensors("vanilla_seed1"))).toBe(true);
       const config = JSON.parse(readFileSync(join(root("rejection_seed1"), "config.json"), "utf8"));

@@ -38,13 +38,15 @@ function pair(
   const run = (name: string, config: Config) => ({ name, setting: name.split("_")[0]!, seed: 1, config });
   const trainerRun = run(trainerName, resolveConfig({ ...TINY, ...trainerKeys }));
   const sharerRun = { ...run(sharerName, resolveConfig({ ...TINY, ...sharerKeys })), trainedBy: trainerRun.name };
-  const spec = (name: string) => ({ root: join(scratch, directory, name), metrics: ["modes"], samples: 100 });
+  // Each pair in a runs directory of its own: no other test's finished run of the same config is adopted (adopt.ts).
+  const sweep = join(scratch, directory, "sweep");
+  const spec = (name: string) => ({ root: join(sweep, name), metrics: ["modes"], samples: 100 });
   return {
     trainer: { ...spec(trainerRun.name), run: trainerRun },
     sharer: {
       ...spec(sharerRun.name),
       run: sharerRun,
-      trainer: { root: join(scratch, directory, trainerRun.name), run: trainerRun },
+      trainer: { root: join(sweep, trainerRun.name), run: trainerRun },
     },
   };
 }
