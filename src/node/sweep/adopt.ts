@@ -1,8 +1,7 @@
 /**
  * A sweep run that another sweep under the same runs directory (a folder with a sweep.json, beside this run's sweep)
- * has already trained is copied in, not trained again:
- * a finished run directory whose config is this run's, or one that this run's config makes longer (longerRun: more
- * steps, other intervals), becomes this run's starting point. Its last checkpoint, log, status, plots and samples are
+ * has already trained is copied in, not trained again: a finished run directory whose config is this run's, or one
+ * that this run's config makes longer (longerRun: more steps, other intervals), becomes this run's starting point. Its last checkpoint, log, status, plots and samples are
  * copied (copyTraining, as for shared training); the run then continues to its own length when it is longer, and is
  * evaluated as every run is. Its wall time starts from the adopted run's, which is time spent training it.
  *
@@ -30,6 +29,15 @@ export interface AdoptableRun {
   seconds: number;
 }
 
+/** Whether a run made with `stored` is one with `wanted`, as it is or made longer; false for an unreadable config. */
+function continuesInto(stored: unknown, wanted: unknown): boolean {
+  try {
+    return sameRunConfig(stored, wanted) || longerRun(stored, wanted) !== null;
+  } catch {
+    return false; // a config this tsgan no longer reads
+  }
+}
+
 /** The finished run of another sweep beside `spec`'s that it can start from, the longest of them; null when none. */
 export async function findAdoptableRun(spec: Pick<RunSpec, "root" | "run">): Promise<AdoptableRun | null> {
   const sweepDirectory = dirname(spec.root);
@@ -47,10 +55,7 @@ export async function findAdoptableRun(spec: Pick<RunSpec, "root" | "run">): Pro
       if ((await run.readStatus().catch(() => null))?.state !== "done") continue; // training or extended right now
       const stored = await run.readConfig().catch(() => null);
       if (stored === null) continue;
-      const usable = await Promise.resolve()
-        .then(() => sameRunConfig(stored, spec.run.config) || longerRun(stored, spec.run.config) !== null)
-        .catch(() => false); // a config this tsgan no longer reads
-      if (!usable) continue;
+      if (!continuesInto(stored, spec.run.config)) continue;
       const steps = (stored as { steps: number }).steps;
       if (best !== null && best.steps >= steps) continue;
       const seconds = Math.max((await readOutcome(root))?.seconds ?? 0, await readClock(root));
