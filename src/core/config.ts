@@ -11,7 +11,7 @@ import {
   ARCHITECTURE_NAMES,
   LOSS_NAMES,
   SPECTRAL_NORM_NAMES,
-  CROSS_ENTROPY_LOSSES,
+  isCrossEntropyLoss,
   LABEL_SMOOTHING_LOSSES,
   LOSS_DISCRIMINATOR_STEPS,
   CONDITIONAL_NAMES,
@@ -321,7 +321,7 @@ export function whyNoRejectionSampling(
   if (config.conditional !== "none") {
     return `sampler rejection is for unconditional GANs; this run is conditional (${config.conditional})`;
   }
-  const trainedToOptimum = (CROSS_ENTROPY_LOSSES as readonly LossName[]).includes(config.loss);
+  const trainedToOptimum = isCrossEntropyLoss(config.loss);
   if (calibrationSteps > 0 || (trainedToOptimum && config.labelSmoothing === 0)) return null;
   const trained = trainedToOptimum ? "label smoothing's 1 − α targets" : `${config.loss}'s D`;
   return (

@@ -46,6 +46,10 @@ export type SpectralNormName = (typeof SPECTRAL_NORM_NAMES)[number];
  * V(D, G) and label smoothing's real/fake targets mean what they say. The others' D outputs a score or a critic.
  */
 export const CROSS_ENTROPY_LOSSES = ["non-saturating", "minimax"] as const satisfies readonly LossName[];
+/** True for the binary cross-entropy losses (CROSS_ENTROPY_LOSSES): D's output is the logit of a probability. */
+export function isCrossEntropyLoss(loss: string): boolean {
+  return (CROSS_ENTROPY_LOSSES as readonly string[]).includes(loss);
+}
 /**
  * The losses whose D is a critic: an unbounded score, not a probability (hinge, Wasserstein). The logs' D(x) and
  * D(G(z)) are then raw critic values, and charts draw them on a free axis (scoreMeaningOf).

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import {
   ConfigError,
-  CROSS_ENTROPY_LOSSES,
+  isCrossEntropyLoss,
   resolveConfig,
   whyNoRejectionSampling,
   type SamplerName,
@@ -326,8 +326,7 @@ function metricContext(
   // only an unpacked (pack 1), unconditional D judges one point x alone (PacGAN's D is a function of packs, a
   // conditional one judges (x, y) pairs).
   const { loss, pack, conditional } = gan.config;
-  const probabilityD =
-    withLogits && (CROSS_ENTROPY_LOSSES as readonly string[]).includes(loss) && pack === 1 && conditional === "none";
+  const probabilityD = withLogits && isCrossEntropyLoss(loss) && pack === 1 && conditional === "none";
   const toy = {
     distribution,
     generated,

@@ -34,7 +34,7 @@
  * lie on the diagonal, where a pack of two independent draws almost never falls.
  */
 import { ConfigError, whyNoRejectionSampling, type Config } from "../config.js";
-import { CROSS_ENTROPY_LOSSES, type LossName } from "../configChoices.js";
+import { isCrossEntropyLoss, type LossName } from "../configChoices.js";
 import type { Dataset } from "../data/dataset.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { sigmoid, sortedQuantile } from "../numerics/scalar.js";
@@ -44,7 +44,7 @@ import { discriminatorInputs } from "./algorithm1.js";
 import { samplingGenerator, withParts, type Gan } from "./gan.js";
 import { sampleNoise } from "./noise.js";
 import { createOptimizer } from "./optimizers.js";
-import { discriminatorLogits, generate, SAMPLE_PURPOSE } from "./sampling.js";
+import { discriminatorLogits, generateFromPrior, SAMPLE_PURPOSE } from "./sampling.js";
 import { discriminatorStep } from "./steps.js";
 
 /** Proposals whose largest logit first estimates log M (DRS's burn-in: 10 000 samples). */
@@ -226,8 +226,7 @@ function checkRejectionSampling(gan: Gan, calibrationSteps: number): void {
 
 /** The config calibration trains D under: the run's, with the cross-entropy D loss and no label smoothing (D → D*). */
 function calibrationConfig(config: Config): Config {
-  const crossEntropy = (CROSS_ENTROPY_LOSSES as readonly LossName[]).includes(config.loss);
-  return { ...config, loss: crossEntropy ? config.loss : CALIBRATION_LOSS, labelSmoothing: 0 };
+  return { ...config, loss: isCrossEntropyLoss(config.loss) ? config.loss : CALIBRATION_LOSS, labelSmoothing: 0 };
 }
 
 /**
@@ -298,24 +297,12 @@ export function rejectionSampleGan(
   calibrateDiscriminator(gan, dataset, calibrationSteps, { ...options, seed, purpose });
   const choice = { rawGenerator: options.rawGenerator ?? false };
   // A packed D judges each proposal beside PARTNER_SETS fixed sets of pack − 1 of G's samples (file comment).
-  let partners: Float32Array | undefined;
-  if (config.pack > 1) {
-    const noise = sampleNoise(config, PARTNER_SETS * (config.pack - 1), Rng.derive(seed, purpose, PARTNERS));
-    try {
-      partners = generate(gan, noise, choice);
-    } finally {
-      noise.dispose();
-    }
-  }
+  const partners =
+    config.pack > 1
+      ? generateFromPrior(gan, PARTNER_SETS * (config.pack - 1), Rng.derive(seed, purpose, PARTNERS), choice)
+      : undefined;
   const result = rejectionSample({
-    propose: (rows, chunk) => {
-      const noise = sampleNoise(config, rows, Rng.derive(seed, purpose, PROPOSAL, chunk));
-      try {
-        return generate(gan, noise, choice);
-      } finally {
-        noise.dispose();
-      }
-    },
+    propose: (rows, chunk) => generateFromPrior(gan, rows, Rng.derive(seed, purpose, PROPOSAL, chunk), choice),
     logits: (samples, rows) => discriminatorLogits(gan, samples, rows, partners),
     count,
     sampleSize: gan.dataShape.reduce((a, b) => a * b, 1),

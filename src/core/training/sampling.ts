@@ -40,20 +40,26 @@ export function generate(gan: Gan, noise: Tensor, choice: GeneratorChoice = {}):
   return values;
 }
 
+/** G's samples for `count` fresh draws of the prior from `rng` → [count, ...dataShape], flat; no tensor left behind. */
+export function generateFromPrior(gan: Gan, count: number, rng: Rng, choice: GeneratorChoice = {}): Float32Array {
+  const noise = sampleNoise(gan.config, count, rng);
+  try {
+    return generate(gan, noise, choice);
+  } finally {
+    noise.dispose();
+  }
+}
+
 /**
  * `count` new samples, flat row-major [count, ...gan.dataShape]: a 2-D toy gives (x, y) pairs, an image GAN pixels in
  * its output range (tanh: [−1, 1]). A conditional GAN draws `options.labels`, by default every class in turn
  * (0, 1, …, K − 1, 0, …). Nothing of the GAN changes, and no tensor is left behind.
  */
 export function sampleGan(gan: Gan, count: number, options: SampleOptions = {}): Float32Array {
-  const noise = sampleNoise(gan.config, count, Rng.derive(options.seed ?? gan.config.seed, SAMPLE_PURPOSE));
   const { conditional, classCount } = gan.config;
   const labels = options.labels ?? (conditional === "none" ? undefined : cyclingLabels(classCount, count));
-  try {
-    return generate(gan, noise, { ...options, labels });
-  } finally {
-    noise.dispose();
-  }
+  const rng = Rng.derive(options.seed ?? gan.config.seed, SAMPLE_PURPOSE);
+  return generateFromPrior(gan, count, rng, { ...options, labels });
 }
 
 /** D runs on this many samples at a time (discriminatorLogits). */
@@ -96,7 +102,7 @@ export function discriminatorLogits(
         for (let row = 0; row < rows; row++) logits[start + row]! += values[row]! / sets;
         output.dispose();
       }
-      tf.dispose([input, ...(others === 0 ? [] : packs)]);
+      tf.dispose([input, ...packs]); // with pack 1, packs is [input]: disposing twice is a no-op
     }
   } finally {
     tf.dispose(partnerSets);

@@ -59,13 +59,18 @@ export function processStartTime(pid: number): number | null {
 /** Where Linux keeps the id of the current boot (a random UUID, new at every boot). */
 const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 
-/** This boot's id, or null where it cannot be read (no /proc). */
+let thisBoot: string | null | undefined;
+
+/** This boot's id, or null where it cannot be read (no /proc); read once, as it cannot change while we run. */
 export function bootId(): string | null {
-  try {
-    return readFileSync(BOOT_ID_PATH, "utf8").trim() || null;
-  } catch {
-    return null;
+  if (thisBoot === undefined) {
+    try {
+      thisBoot = readFileSync(BOOT_ID_PATH, "utf8").trim() || null;
+    } catch {
+      thisBoot = null;
+    }
   }
+  return thisBoot;
 }
 
 /** True when the process that wrote `owner` still runs (on this host); unknowable on another host: true. */
