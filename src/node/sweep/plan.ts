@@ -16,6 +16,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError, longerRun, resolveConfig } from "../../core/config.js";
 import type { SweepPlan, SweepRun } from "../../core/sweep/sweepFile.js";
+import { RunDirectory } from "../run/runDirectory.js";
 import { asWriteError, writeFileAtomic } from "../visual/files.js";
 
 export const PLAN_FILE = "sweep.json";
@@ -149,14 +150,25 @@ export async function writeClock(root: string, seconds: number): Promise<void> {
 }
 
 /**
- * The runs of a plan that have not finished, or finished shorter than the plan now asks (madeLonger): what a
- * (re)started sweep still has to do.
+ * True when the run in `root` is finished as `config` asks: its last attempt ended done, the sweep has not made it
+ * longer since (madeLonger), and its training says done too. The last check matters once a run was made longer: the
+ * attempt that continues it rewrites config.json to the new length before training, so a kill during that training
+ * leaves the old "done" outcome beside a config it no longer describes; status.json then says "running".
+ */
+export async function runDone(root: string, config: unknown): Promise<boolean> {
+  if ((await readOutcome(root))?.state !== "done" || (await madeLonger(root, config))) return false;
+  const status = await new RunDirectory(root).readStatus().catch(() => null);
+  return status?.state === "done";
+}
+
+/**
+ * The runs of a plan that are not done (runDone): never finished, or finished shorter than the plan now asks, or
+ * interrupted while being made longer. What a (re)started sweep still has to do.
  */
 export async function unfinishedRuns(directory: string, plan: SweepPlan): Promise<SweepRun[]> {
   const runs: SweepRun[] = [];
   for (const run of plan.runs) {
-    const root = join(directory, run.name);
-    if ((await readOutcome(root))?.state !== "done" || (await madeLonger(root, run.config))) runs.push(run);
+    if (!(await runDone(join(directory, run.name), run.config))) runs.push(run);
   }
   return runs;
 }

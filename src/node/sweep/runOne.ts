@@ -14,7 +14,16 @@ import { evaluateRun } from "../evaluate.js";
 import { LOCK_FILE, ownerAlive, readLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
 import { trainRun } from "../train.js";
-import { madeLonger, readClock, readOutcome, sameRunConfig, writeClock, writeOutcome, type RunSpec } from "./plan.js";
+import {
+  madeLonger,
+  readClock,
+  readOutcome,
+  runDone,
+  sameRunConfig,
+  writeClock,
+  writeOutcome,
+  type RunSpec,
+} from "./plan.js";
 import { adoptRun, findAdoptableRun } from "./adopt.js";
 import { shareTraining } from "./sharedTraining.js";
 
@@ -70,9 +79,9 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
   const log = options.log ?? ((line: string) => console.error(line));
   let started = performance.now();
   const previous = await readOutcome(spec.root);
-  // A finished run is done, unless the sweep has since made it longer (plan.ts, madeLonger): then it continues.
+  // A finished run is done, unless the sweep has since made it longer (plan.ts, runDone): then it continues.
+  if (await runDone(spec.root, spec.run.config)) return;
   const longer = await madeLonger(spec.root, spec.run.config);
-  if (previous?.state === "done" && !longer) return;
   // Earlier attempts: the clock counts those killed without an outcome too (runs from before it: the outcome's).
   let before = Math.max(previous?.seconds ?? 0, await readClock(spec.root));
   const seconds = () => before + (performance.now() - started) / 1000;

@@ -12,6 +12,7 @@ import { longerRun, resolveConfig, type Config } from "../../../src/core/config.
 import type { SweepPlan } from "../../../src/core/sweep/sweepFile.js";
 import { madeLonger, readOutcome, unfinishedRuns, writePlan, type RunSpec } from "../../../src/node/sweep/plan.js";
 import { runOne } from "../../../src/node/sweep/runOne.js";
+import { trainRun } from "../../../src/node/train.js";
 import { TINY_RING_RUN } from "../../support/tinyRun.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tsgan-longer-"));
@@ -73,6 +74,34 @@ describe("a sweep run made longer", () => {
     expect(outcome).toMatchObject({ state: "done", attempts: 2 });
     expect(outcome!.seconds).toBeGreaterThan(first!.seconds); // both attempts' time
     expect(await madeLonger(longer.root, longer.run.config)).toBe(false);
+  });
+
+  it("and stopped while it trains on is not done: the next attempt finishes it", async () => {
+    const short = spec("stopped", "base_seed1", resolveConfig(TINY));
+    await runOne(short, { log: quiet });
+    const longer = spec("stopped", "base_seed1", resolveConfig({ ...TINY, steps: 40 }));
+    // What a killed continuing attempt leaves: config.json already at 40 steps, the old "done" outcome, a stopped
+    // training (trainRun stops at its next checkpoint, 30).
+    let calls = 0;
+    const stopped = await trainRun({
+      out: longer.root,
+      resume: true,
+      overrides: { steps: 40 },
+      log: quiet,
+      shouldStop: () => ++calls > 3,
+    });
+    expect(stopped).toMatchObject({ state: "stopped" });
+    expect(await madeLonger(longer.root, longer.run.config)).toBe(false); // the config says 40 already
+    expect((await readOutcome(longer.root))?.state).toBe("done");
+    const plan: SweepPlan = { name: "stopped", quantities: [], settings: [], runs: [longer.run] };
+    expect((await unfinishedRuns(join(scratch, "stopped", "sweep"), plan)).map(({ name }) => name)).toEqual([
+      "base_seed1",
+    ]);
+    await runOne(longer, { log: quiet });
+    const fresh = spec("stopped-fresh", "base_seed1", resolveConfig({ ...TINY, steps: 40 }));
+    await runOne(fresh, { log: quiet });
+    expect(tensors(longer.root, "000040").equals(tensors(fresh.root, "000040"))).toBe(true);
+    expect(existsSync(join(longer.root, "eval", "step_000040.json"))).toBe(true);
   });
 
   it("that shares another's training copies the trainer's longer training, trained on once", async () => {
