@@ -105,6 +105,12 @@ const TABLES: Table[] = [
     setting: "recipe",
     ...RING,
   },
+  {
+    sweep: "results-ring-pack",
+    title: "2-D ring of 8 Gaussians: pack 2 + annealing + EMA + DRS on the packed D",
+    setting: "base",
+    ...RING,
+  },
   { sweep: "results-grid", title: "2-D grid of 25 Gaussians (PacGAN protocol)", setting: "base", ...GRID },
   {
     sweep: "results-grid-pack",
@@ -115,6 +121,12 @@ const TABLES: Table[] = [
       seeds: [1, 2, 3],
       note: "the grid ablation's pack2 runs (the same configs), copied in; they trained partly on a lent 16-core machine",
     },
+  },
+  {
+    sweep: "results-grid-pack4",
+    title: "2-D grid of 25 Gaussians: pack 4 (PacGAN4), G sampled directly",
+    setting: "base",
+    ...GRID,
   },
   {
     sweep: "results-mnist-paper",

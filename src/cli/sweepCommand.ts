@@ -15,6 +15,7 @@ import {
   type RunOutcomeFile,
 } from "../node/sweep/plan.js";
 import { defaultParallel, runLocalPool } from "../node/sweep/pool.js";
+import type { StoppedRun } from "../node/sweep/process.js";
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
@@ -34,6 +35,9 @@ export class SweepFailedError extends Error {
   override name = "SweepFailedError";
 }
 
+/** Exit status of a second Ctrl-C during `sweep run`: 128 + SIGINT, as a shell reports it. */
+const EXIT_INTERRUPTED = 130;
+
 /** How often `sweep run --queue` asks Redis how its jobs stand. */
 const QUEUE_POLL_MS = 500;
 
@@ -45,7 +49,8 @@ export function readSweepPlan(path: string): SweepPlan {
 }
 
 /** "ring-2d_seed1: done in 4.2 s (modes 7/8)" — one line per ended run. */
-function runLine(run: SweepRun, outcome: RunOutcomeFile | null, state?: string): string {
+function runLine(run: SweepRun, outcome: RunOutcomeFile | StoppedRun | null, state?: string): string {
+  if (outcome?.state === "stopped") return `${run.name}: stopped, its training saved at a checkpoint`;
   const ended = outcome?.state ?? state ?? "ended";
   const time = outcome ? ` in ${outcome.seconds.toFixed(1)} s` : "";
   const why = outcome?.state === "failed" && outcome.message ? `: ${outcome.message}` : "";
@@ -66,7 +71,19 @@ async function runSweep(file: string, options: RunOptions): Promise<void> {
   const directory = sweepDirectory(options.runs, plan.name);
   if (!options.queue) {
     let progress: ReturnType<typeof createRunsProgress> | undefined;
+    // Ctrl-C (or SIGTERM): each running run stops at a checkpoint of its current iteration, none starts; again: quit.
+    const stopping = new AbortController();
+    const onSignal = () => {
+      if (stopping.signal.aborted) process.exit(EXIT_INTERRUPTED);
+      stopping.abort();
+      process.stderr.write(
+        "\ntsgan: stopping the sweep's runs at a checkpoint of their current iteration (Ctrl-C again to quit now)\n",
+      );
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     const result = await runLocalPool(directory, plan, {
+      signal: stopping.signal,
       ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
       onStart: (pending, skipped) => {
         const parallel = options.parallel ?? defaultParallel(pending.length > 0 ? pending : plan.runs);
@@ -77,8 +94,18 @@ async function runSweep(file: string, options: RunOptions): Promise<void> {
         progress = createRunsProgress(pending.length);
       },
       onRunFinished: (run, outcome, ended) => progress?.runEnded(runLine(run, outcome), ended),
+    }).finally(() => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     });
     progress?.stop();
+    if (stopping.signal.aborted) {
+      const left = (await unfinishedRuns(directory, plan)).length;
+      const runs = options.runs === DEFAULT_RUNS_ROOT ? "" : ` --runs ${options.runs}`;
+      console.error(
+        `tsgan: sweep ${plan.name} stopped, ${left} run(s) to go; continue: tsgan sweep run ${file}${runs}`,
+      );
+    }
     await finish(directory, result.failed);
     return;
   }

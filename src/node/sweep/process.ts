@@ -11,6 +11,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { readClock, readOutcome, writeOutcome, type RunOutcomeFile, type RunSpec } from "./plan.js";
 
 export const RUN_LOG_FILE = "sweep-log.txt";
+/** The message that asks a child to stop its run at a checkpoint (child.ts). */
+export const STOP_MESSAGE = "stop";
+/** The child's exit status when it stopped on request, its training saved and no outcome written. */
+export const EXIT_STOPPED = 3;
+
+/** A run whose child stopped on request: neither done nor failed; the next attempt resumes it. */
+export interface StoppedRun {
+  state: "stopped";
+}
 
 /** The child's entry next to this file: child.ts from source (loaded through tsx), child.js when compiled. */
 const CHILD_MODULE = fileURLToPath(
@@ -30,8 +39,13 @@ export interface SpawnRunOptions {
 
 export interface RunningChild {
   child: ChildProcess;
-  /** The outcome once the child has exited: its own, or one written here for a child that died without one. */
-  finished: Promise<RunOutcomeFile>;
+  /**
+   * The outcome once the child has exited: its own, or one written here for a child that died without one; or
+   * "stopped" (nothing written) for a child that stopped on request (stop()).
+   */
+  finished: Promise<RunOutcomeFile | StoppedRun>;
+  /** Asks the child to stop at a checkpoint of its current iteration (STOP_MESSAGE); `finished` then says stopped. */
+  stop(): void;
 }
 
 /** Forks a child for `spec` and resolves with how the run ended; never rejects for a failed run. */
@@ -51,10 +65,11 @@ export async function spawnRun(spec: RunSpec, options: SpawnRunOptions = {}): Pr
     stdio: ["ignore", logFile.fd, logFile.fd, "ipc"],
   });
   child.send(spec);
-  const finished = new Promise<RunOutcomeFile>((resolve) => {
+  const finished = new Promise<RunOutcomeFile | StoppedRun>((resolve) => {
     child.once("exit", (code, signal) => {
       void (async () => {
         await logFile.close();
+        if (code === EXIT_STOPPED) return resolve({ state: "stopped" });
         const after = await readOutcome(spec.root);
         const wrote = after !== null && after.finishedAt !== before?.finishedAt;
         // A run that was done already is left alone: its child had nothing to do and wrote nothing.
@@ -76,5 +91,8 @@ export async function spawnRun(spec: RunSpec, options: SpawnRunOptions = {}): Pr
       })();
     });
   });
-  return { child, finished };
+  const stop = () => {
+    if (child.connected) child.send(STOP_MESSAGE);
+  };
+  return { child, finished, stop };
 }

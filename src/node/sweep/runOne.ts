@@ -61,6 +61,19 @@ export interface RunOneOptions {
   clockTickMs?: number;
   /** How often a run whose directory another process on this host trains looks again (default LOCK_POLL_MS). */
   lockPollMs?: number;
+  /**
+   * Polled between iterations: true stops the training at a checkpoint of the current iteration (trainRun's
+   * shouldStop), and the run ends "stopped": not evaluated, no outcome written, resumed by the next attempt.
+   */
+  shouldStop?: () => boolean;
+}
+
+/** How runOne ended: done (trained, evaluated, outcome written) or stopped on request (shouldStop). */
+export type RunOneResult = "done" | "stopped";
+
+/** Thrown inside runOne once a stop was requested and the training is saved; runOne returns "stopped". */
+class RunStopped extends Error {
+  override readonly name = "RunStopped";
 }
 
 /** A config error's one line, or the error's name and first line. */
@@ -74,13 +87,17 @@ export function isRepeatableFailure(error: unknown): boolean {
   return REPEATABLE_FAILURES.has((error as Error).name);
 }
 
-/** Trains and evaluates `spec`'s run; writes its outcome either way; rethrows a failure after recording it. */
-export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promise<void> {
+/**
+ * Trains and evaluates `spec`'s run; writes its outcome either way; rethrows a failure after recording it. Stopped on
+ * request (options.shouldStop) it writes no outcome: the run is neither done nor failed, and resumes next time.
+ */
+export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promise<RunOneResult> {
   const log = options.log ?? ((line: string) => console.error(line));
+  const shouldStop = options.shouldStop ?? (() => false);
   let started = performance.now();
   const previous = await readOutcome(spec.root);
   // A finished run is done, unless the sweep has since made it longer (plan.ts, runDone): then it continues.
-  if (await runDone(spec.root, spec.run.config)) return;
+  if (await runDone(spec.root, spec.run.config)) return "done";
   const longer = await madeLonger(spec.root, spec.run.config);
   // Earlier attempts: the clock counts those killed without an outcome too (runs from before it: the outcome's).
   let before = Math.max(previous?.seconds ?? 0, await readClock(spec.root));
@@ -116,7 +133,10 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
       // trainer here could race the trainer's own job on another machine, whose lock this host cannot check.
       const trainHere = options.takeOverForeignLock
         ? undefined
-        : (run: Pick<RunSpec, "root" | "run">) => trainWhenFree(run, log, false, pollMs);
+        : async (run: Pick<RunSpec, "root" | "run">) => {
+            await trainWhenFree(run, log, false, pollMs, shouldStop);
+            if (shouldStop()) throw new RunStopped(); // the trainer's training is saved, not finished: nothing to copy
+          };
       await shareTraining({ ...spec, trainer }, trainHere, log);
       started = performance.now(); // the time spent training (or waiting for) the trainer is the trainer's
     } else if (!existsSync(join(spec.root, "config.json"))) {
@@ -130,7 +150,8 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
         );
       }
     }
-    await trainWhenFree(spec, log, options.takeOverForeignLock ?? false, pollMs);
+    await trainWhenFree(spec, log, options.takeOverForeignLock ?? false, pollMs, shouldStop);
+    if (shouldStop()) throw new RunStopped();
     await evaluateRun({
       run: spec.root,
       ...(spec.metrics ? { metrics: spec.metrics } : {}),
@@ -142,7 +163,14 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
       ...(spec.trainer ? { trainedBy: spec.trainer.run.name } : {}),
       ...(adoptedFrom ? { adoptedFrom } : {}),
     });
+    return "done";
   } catch (error) {
+    if (error instanceof RunStopped) {
+      // Its training is saved (stopped at a checkpoint of its current iteration, or done): only the time is kept.
+      clearInterval(clock);
+      await writeClock(spec.root, seconds());
+      return "stopped";
+    }
     await outcome({ state: "failed", message: oneLine(error), retryable: !isRepeatableFailure(error) }).catch(
       () => undefined, // a full disk: the error itself is what to report
     );
@@ -161,16 +189,20 @@ async function trainWhenFree(
   log: (line: string) => void,
   takeOverForeignLock: boolean,
   pollMs: number,
+  shouldStop: () => boolean = () => false,
 ): Promise<void> {
   let told = false;
   for (;;) {
     try {
-      return await train(spec, log, takeOverForeignLock);
+      return await train(spec, log, takeOverForeignLock, shouldStop);
     } catch (error) {
-      const holder = (error as Error).name === "RunLockedError" ? await readLock(spec.root) : null;
-      if (!holder || holder.host !== hostname() || !ownerAlive(holder)) throw error;
+      if ((error as Error).name !== "RunLockedError") throw error;
+      const holder = await readLock(spec.root);
+      if (!holder) continue; // released since: try again at once
+      if (holder.host !== hostname() || !ownerAlive(holder)) throw error;
       if (!told) log(`tsgan: ${spec.run.name}: pid ${holder.pid} is training ${spec.root}; waiting for it`);
       told = true;
+      if (shouldStop()) return;
       await sleep(pollMs);
     }
   }
@@ -180,9 +212,10 @@ async function train(
   spec: Pick<RunSpec, "root" | "run">,
   log: (line: string) => void,
   takeOverForeignLock: boolean,
+  shouldStop: () => boolean,
 ): Promise<void> {
   if (!existsSync(join(spec.root, "config.json"))) {
-    await trainRun({ out: spec.root, config: spec.run.config, log });
+    await trainRun({ out: spec.root, config: spec.run.config, log, shouldStop });
     return;
   }
   const run = await RunDirectory.open(spec.root);
@@ -200,5 +233,5 @@ async function train(
       await unlink(join(spec.root, LOCK_FILE)).catch(() => undefined);
     }
   }
-  await trainRun({ out: spec.root, resume: true, overrides, log });
+  await trainRun({ out: spec.root, resume: true, overrides, log, shouldStop });
 }

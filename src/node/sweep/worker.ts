@@ -102,6 +102,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     );
     children.set(job.id!, running);
     const outcome = await running.finished.finally(() => children.delete(job.id!));
+    if (outcome.state === "stopped") {
+      // Its child was stopped by a signal (Ctrl-C reaches the whole process group): the run resumes on a later try.
+      log(`tsgan: ${job.id}: stopped; its training is saved at a checkpoint`);
+      throw new Error("stopped on request; the run resumes from its checkpoint");
+    }
     log(`tsgan: ${job.id}: ${outcome.state}${outcome.message ? `: ${outcome.message}` : ""}`);
     if (outcome.state === "done") return outcome;
     if (outcome.retryable === false) throw new UnrecoverableError(outcome.message ?? "failed");
