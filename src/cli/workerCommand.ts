@@ -1,11 +1,15 @@
 /**
  * `tsgan worker --queue redis://host:port --runs DIR`: takes sweep runs from the BullMQ queue and trains them into
- * DIR/<sweep>/<run>, until stopped (Ctrl-C or SIGTERM: its active runs are stopped and resume on another worker).
+ * DIR/<sweep>/<run>, until stopped (Ctrl-C or SIGTERM: its active runs stop at a checkpoint of their current
+ * iteration and go back to the queue, to resume on any worker; a second Ctrl-C quits at once).
  */
 import { Command } from "commander";
 import { DEFAULT_RUNS_ROOT } from "../node/sweep/plan.js";
 import { startWorker } from "../node/sweep/worker.js";
 import { nonNegativeInteger, positiveInteger } from "./options.js";
+
+/** Exit status of a second Ctrl-C: 128 + SIGINT, as a shell reports it. */
+const EXIT_INTERRUPTED = 130;
 
 export function workerCommand(): Command {
   return new Command("worker")
@@ -43,10 +47,16 @@ export function workerCommand(): Command {
         });
         console.error(`tsgan: worker ${process.pid} on ${options.queue}, runs under ${options.runs}`);
         await new Promise<void>((stopped) => {
+          let stopping = false;
           const stop = () => {
-            process.off("SIGINT", stop);
-            process.off("SIGTERM", stop);
-            void running.close().then(stopped);
+            if (stopping) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: the runs since their checkpoints are lost
+            stopping = true;
+            console.error("tsgan: worker stopping: its runs write a checkpoint and go back to the queue");
+            void running.close().then(() => {
+              process.off("SIGINT", stop);
+              process.off("SIGTERM", stop);
+              stopped();
+            });
           };
           process.on("SIGINT", stop);
           process.on("SIGTERM", stop);

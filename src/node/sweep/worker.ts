@@ -11,6 +11,9 @@
  *   since BullMQ may already have handed the run to another worker.
  * - The run fails in a way another try would repeat (bad config, NaN): the job fails at once (UnrecoverableError),
  *   with the run's one line as the reason. Any other failure is retried, `attempts` times in all, with backoff.
+ * - The worker is stopped (Ctrl-C, SIGTERM: close()): each active run stops at a checkpoint of its current
+ *   iteration and its job goes back to the queue without spending an attempt (BullMQ's delayed state); any worker
+ *   resumes it from that checkpoint. A child that has not stopped within STOP_GRACE_MS is killed.
  * - Redis restarts: ioredis reconnects and the worker carries on.
  * - A run shares another's training (SweepRun.trainedBy) that has not ended: the job goes back to the queue for
  *   TRAINER_WAIT_MS, without spending an attempt, until that run's training is done; if that run's job failed for
@@ -49,6 +52,13 @@ export interface WorkerOptions {
 export const TRAINER_WAIT_MS = 30_000;
 
 /**
+ * How long close() lets the active runs' children write their checkpoints before it kills them: a training
+ * iteration and a checkpoint take seconds, an evaluation under way (which a stop does not cut short) can take
+ * minutes, and a worker being stopped should not hang on it.
+ */
+export const STOP_GRACE_MS = 60_000;
+
+/**
  * Whether a run's training has ended (done at the length `config` plans, or failed: the sharer then fails with its
  * reason). Until then a run that shares it is not started: a worker that waited for it would hold its place while
  * the trainer's job, retried after a crash, may sit behind it, and training it here could race that job on another
@@ -61,8 +71,11 @@ async function trainingEnded(root: string, config: RunJobData["run"]["config"]):
 
 export interface RunningWorker {
   worker: Worker<RunJobData>;
-  /** Stops taking jobs, stops the children of active ones (their runs resume elsewhere) and disconnects. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, stops the active runs at a checkpoint (their jobs go back to the queue, to resume on any
+   * worker; a child still running after `graceMs`, default STOP_GRACE_MS, is killed) and disconnects.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Starts a worker after checking Redis (bounded in time). */
@@ -103,9 +116,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     children.set(job.id!, running);
     const outcome = await running.finished.finally(() => children.delete(job.id!));
     if (outcome.state === "stopped") {
-      // Its child was stopped by a signal (Ctrl-C reaches the whole process group): the run resumes on a later try.
-      log(`tsgan: ${job.id}: stopped; its training is saved at a checkpoint`);
-      throw new Error("stopped on request; the run resumes from its checkpoint");
+      // close() (or a Ctrl-C, which reaches the child too) stopped it at a checkpoint: back to the queue, no attempt
+      // spent, for whichever worker takes it next to resume.
+      log(`tsgan: ${job.id}: stopped at a checkpoint; back on the queue`);
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
     }
     log(`tsgan: ${job.id}: ${outcome.state}${outcome.message ? `: ${outcome.message}` : ""}`);
     if (outcome.state === "done") return outcome;
@@ -140,9 +155,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   await worker.waitUntilReady();
   return {
     worker,
-    async close() {
-      for (const running of children.values()) running.child.kill("SIGKILL");
-      await worker.close(true);
+    async close(graceMs = STOP_GRACE_MS) {
+      for (const running of children.values()) running.stop();
+      // worker.close() takes no new job and resolves once the active jobs' processors have returned (here: their
+      // children stopped, their jobs moved back to the queue).
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = worker.close().then(() => true);
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+      if (!(await Promise.race([graceful, late]))) {
+        for (const running of children.values()) running.child.kill("SIGKILL");
+        await worker.close(true);
+      }
+      clearTimeout(timer);
       await jobs.close();
       connection.disconnect(); // BullMQ leaves a connection it was given open
     },

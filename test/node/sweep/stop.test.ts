@@ -3,7 +3,8 @@
  * run write a checkpoint of its current iteration and end without an outcome, starts no further run, and the next
  * `tsgan sweep run` resumes them to the very weights of a sweep that was never stopped. Real child processes; the
  * CLI test sends SIGINT to the parent only, so the stop travels over the IPC channel (a terminal's Ctrl-C reaches
- * the children too, which stop the same way).
+ * the children too, which stop the same way). A queue worker stopped the same way puts its run back on a real
+ * Redis's queue without spending an attempt, and another worker finishes it.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +15,9 @@ import { resolveConfig } from "../../../src/core/config.js";
 import type { SweepPlan } from "../../../src/core/sweep/sweepFile.js";
 import { OUTCOME_FILE } from "../../../src/node/sweep/plan.js";
 import { runLocalPool } from "../../../src/node/sweep/pool.js";
+import { closeQueue, enqueueRuns, jobId, openQueue } from "../../../src/node/sweep/queue.js";
+import { startWorker } from "../../../src/node/sweep/worker.js";
+import { startRedis } from "./redisServer.js";
 import { TINY_RING_RUN } from "../../support/tinyRun.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "..", "bin", "tsgan.js");
@@ -100,6 +104,44 @@ describe("a stopped sweep", () => {
       );
       expect(readJson(join(runs, "cli", "base_seed1", "status.json")).state).toBe("stopped");
       expect(existsSync(join(runs, "cli", "base_seed1", OUTCOME_FILE))).toBe(false);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "in a queue worker: the run goes back to the queue at its checkpoint, no attempt spent; another worker ends it",
+    async () => {
+      const redis = await startRedis();
+      const runs = join(scratch, "queue-runs");
+      const sweep = plan("queued", [1]);
+      const queue = await openQueue(redis.url);
+      try {
+        await enqueueRuns(queue, sweep, sweep.runs);
+        const root = join(runs, "queued", "base_seed1");
+        const quiet = () => {};
+        const first = await startWorker({ url: redis.url, runsRoot: runs, log: quiet });
+        await trainingStarted(root);
+        await first.close();
+
+        const status = readJson(join(root, "status.json"));
+        expect(status.state).toBe("stopped");
+        expect(status.lastCheckpoint).toBe(`step_${String(status.step).padStart(6, "0")}`);
+        const job = (await queue.getJob(jobId("queued", "base_seed1")))!;
+        expect(await job.getState()).toMatch(/^(delayed|waiting)$/);
+        expect(job.attemptsMade).toBe(0);
+
+        const second = await startWorker({ url: redis.url, runsRoot: runs, log: quiet });
+        try {
+          while ((await job.getState()) !== "completed") await sleep(100);
+        } finally {
+          await second.close();
+        }
+        expect(readJson(join(root, OUTCOME_FILE))).toMatchObject({ state: "done", attempts: 1 });
+        expect(readJson(join(root, "status.json")).step).toBe(STEPS);
+      } finally {
+        await closeQueue(queue);
+        await redis.stop();
+      }
     },
     TEST_TIMEOUT_MS,
   );
