@@ -158,13 +158,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     async close(graceMs = STOP_GRACE_MS) {
       for (const running of children.values()) running.stop();
       // worker.close() takes no new job and resolves once the active jobs' processors have returned (here: their
-      // children stopped, their jobs moved back to the queue).
+      // children stopped, their jobs moved back to the queue). BullMQ closes once: a later close(true) would only
+      // return this same promise, so a child too slow to stop is killed instead, which ends its processor at once.
+      const closed = worker.close();
       let timer: NodeJS.Timeout | undefined;
-      const graceful = worker.close().then(() => true);
-      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
-      if (!(await Promise.race([graceful, late]))) {
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), graceMs)));
+      if ((await Promise.race([closed, late])) === "late") {
         for (const running of children.values()) running.child.kill("SIGKILL");
-        await worker.close(true);
+        await closed;
       }
       clearTimeout(timer);
       await jobs.close();

@@ -138,6 +138,16 @@ describe("a stopped sweep", () => {
         }
         expect(readJson(join(root, OUTCOME_FILE))).toMatchObject({ state: "done", attempts: 1 });
         expect(readJson(join(root, "status.json")).step).toBe(STEPS);
+
+        // No time to stop (grace 0): the child is killed, as a worker that dies would leave it; no checkpoint now.
+        const more = plan("queued", [1, 2]);
+        await enqueueRuns(queue, more, more.runs);
+        const third = await startWorker({ url: redis.url, runsRoot: runs, log: quiet });
+        const killedRoot = join(runs, "queued", "base_seed2");
+        await trainingStarted(killedRoot);
+        await third.close(0);
+        expect(readJson(join(killedRoot, "status.json")).state).toBe("running"); // never got to write "stopped"
+        expect(readJson(join(killedRoot, OUTCOME_FILE)).message).toBe("the run's process was killed by SIGKILL");
       } finally {
         await closeQueue(queue);
         await redis.stop();
