@@ -24,8 +24,19 @@ import { requireNativeBackend } from "./helpers.js";
 
 /** Loss agreement between backends over the first steps (see the file comment). */
 const LOSS_TOLERANCE = 1e-3;
-/** Allowed growth of the resident set between step 200 and step 1 000 of the leak run. */
-const RSS_GROWTH_BOUND_MB = 64;
+/**
+ * Allowed growth, between step 200 and step 1 000 of the leak run, of the memory outside V8's heap (resident set −
+ * V8 heap): the tensors' buffers, oneDNN's and the addon's allocations. Measured here: under 1.5 MB (and 30–72 MB
+ * for the whole resident set, all of it V8's heap growing until its next collection, which this test does not
+ * judge: leaked tensors are what the numTensors check catches). A leak of 20 KB per step would pass 16 MB.
+ */
+const NATIVE_GROWTH_BOUND_MB = 16;
+
+/** Resident memory outside V8's heap, in MB. */
+function residentOutsideHeapMb(): number {
+  const { rss, heapTotal } = process.memoryUsage();
+  return (rss - heapTotal) / 2 ** 20;
+}
 
 beforeAll(() => {
   requireNativeBackend();
@@ -165,13 +176,13 @@ describe("reproducibility on native", () => {
 });
 
 describe("long runs", () => {
-  it(`1 000 MLP steps: no tensor leak, resident memory grows < ${RSS_GROWTH_BOUND_MB} MB after warm-up`, () => {
+  it(`1 000 MLP steps: no tensor leak, memory outside V8's heap grows < ${NATIVE_GROWTH_BOUND_MB} MB after warm-up`, () => {
     tf.setBackend("native");
     const gan = createGan(mlpConfig, [2]);
     const tensorsBefore = tf.memory().numTensors;
-    let rssAtWarmup = 0;
+    let atWarmup = 0;
     for (let step = 0; step < 1000; step++) {
-      if (step === 200) rssAtWarmup = process.memoryUsage().rss;
+      if (step === 200) atWarmup = residentOutsideHeapMb();
       const rng = Rng.derive(1, step, "leak");
       const batch = gridBatch(step);
       const noise = [
@@ -184,8 +195,8 @@ describe("long runs", () => {
       tf.dispose([batch, ...noise, ...metrics.flatMap((entry) => Object.values(entry))]);
       expect(tf.memory().numTensors).toBe(tensorsBefore);
     }
-    const growthMb = (process.memoryUsage().rss - rssAtWarmup) / 2 ** 20;
+    const growthMb = residentOutsideHeapMb() - atWarmup;
     disposeGan(gan);
-    expect(growthMb).toBeLessThan(RSS_GROWTH_BOUND_MB);
+    expect(growthMb).toBeLessThan(NATIVE_GROWTH_BOUND_MB);
   });
 });
