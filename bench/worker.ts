@@ -4,10 +4,10 @@
  * 10 more steps on stderr (--shapes: per input shapes). Run by bench/run.ts:
  *   tsx bench/worker.ts <benchmark> <backend> <batch> <steps> <warmup> [--profile]
  * With TSGAN_BENCH_UNFUSED=1 the fused kernels (src/core/engine/fusedKernels.ts) are unregistered first, so tsgan's
- * BatchNorm, Adam and gradient norm run op by op as on the other backends: what the fused kernels are worth
+ * BatchNorm, Adam, gradient norm and biased convolutions run op by op as on the other backends: what the fused kernels are worth
  * (TSGAN_BENCH_UNFUSED=TsganAdam,... names the ones to drop).
  */
-import { ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL, GLOBAL_NORM_KERNEL } from "../src/core/engine/fusedKernels.js";
+import { FUSED_KERNELS } from "../src/core/engine/fusedKernels.js";
 import { tf } from "../src/core/engine/tf.js";
 import { selectBackend } from "../src/node/engine/select.js";
 import { BENCHMARKS } from "./benchmarks.js";
@@ -30,7 +30,7 @@ if (selected !== backend) throw new Error(`backend ${backend} unavailable (got $
 /** TSGAN_BENCH_UNFUSED: "1" for every fused kernel, or a comma-separated list of kernel names. */
 const unfused = process.env["TSGAN_BENCH_UNFUSED"];
 if (unfused !== undefined && unfused !== "") {
-  const names = unfused === "1" ? [ADAM_KERNEL, BATCH_NORM_TRAINING_KERNEL, GLOBAL_NORM_KERNEL] : unfused.split(",");
+  const names: readonly string[] = unfused === "1" ? FUSED_KERNELS : unfused.split(",");
   for (const kernelName of names) tf.unregisterKernel(kernelName, backend);
 }
 /** Times the benchmark's steps (its own loop, or the worker's around StepRunner.step). */

@@ -7,6 +7,7 @@
 #include "activation.h"
 #include "common.h"
 #include "conv_gemm.h"
+#include "parallel.h"
 
 namespace tsgan {
 namespace {
@@ -137,6 +138,16 @@ std::string describe(const char* implementation, const LayoutBridge& first, cons
   return text;
 }
 
+/**
+ * out[n,h,w,c] += bias[c] over an NHWC tensor of `pixels` × `channels`: the bias of a transposed convolution, whose
+ * forward pass is oneDNN's backward-data primitive (which takes no bias). The same float32 additions as TF.js's Add.
+ */
+void addChannelBias(float* out, const float* bias, int64_t pixels, int64_t channels) {
+  parallelFor(pixels * channels, [&](int64_t begin, int64_t end) {
+    for (int64_t index = begin; index < end; ++index) out[index] += bias[index % channels];
+  });
+}
+
 PrimitiveCache<ForwardBundle> forwardCache(256);
 PrimitiveCache<BackwardDataBundle> backwardDataCache(256);
 PrimitiveCache<BackwardWeightsBundle> backwardWeightsCache(256);
@@ -190,7 +201,8 @@ BackwardWeightsBundle makeBackwardWeights(const ConvGeometry& g) {
 /**
  * conv2d(pass, a, b, out, params, bias?, activation?, alpha?)
  *   pass 0 forward:          a = x [N,H,W,C], b = w [KH,KW,C,OC], out = y [N,OH,OW,OC]; bias [OC] optional
- *   pass 1 backward data:    a = dy [N,OH,OW,OC], b = w, out = dx [N,H,W,C]
+ *   pass 1 backward data:    a = dy [N,OH,OW,OC], b = w, out = dx [N,H,W,C]; bias [C] optional (added to dx: the
+ *                            forward pass of a transposed convolution with a bias)
  *   pass 2 backward weights: a = x, b = dy, out = dw [KH,KW,C,OC]
  *   params: N,H,W,C, OH,OW,OC, KH,KW, strideH,strideW, dilationH,dilationW, padTop,padLeft
  */
@@ -226,15 +238,18 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
         break;
       }
       case ConvPass::BackwardData: {
+        float* bias = optionalFloatArg(info, 5);
         if (g.inChannels <= gemmChannelLimit()) {
           gemmConvBackwardData(gemmShape(g), a, b, out);
-          break;
+        } else {
+          auto& bundle = backwardDataCache.get(key, [&] { return makeBackwardData(g); });
+          bundle.primitive.execute(stream, {{DNNL_ARG_DIFF_DST, bundle.diffDestination.input(a)},
+                                            {DNNL_ARG_WEIGHTS, bundle.weights.input(b)},
+                                            {DNNL_ARG_DIFF_SRC, bundle.diffSource.output(out)}});
+          bundle.diffSource.finishOutput(out);
+          stream.wait();  // the bias below is added to the finished output
         }
-        auto& bundle = backwardDataCache.get(key, [&] { return makeBackwardData(g); });
-        bundle.primitive.execute(stream, {{DNNL_ARG_DIFF_DST, bundle.diffDestination.input(a)},
-                                          {DNNL_ARG_WEIGHTS, bundle.weights.input(b)},
-                                          {DNNL_ARG_DIFF_SRC, bundle.diffSource.output(out)}});
-        bundle.diffSource.finishOutput(out);
+        if (bias != nullptr) addChannelBias(out, bias, g.batch * g.inHeight * g.inWidth, g.inChannels);
         break;
       }
       case ConvPass::BackwardWeights: {

@@ -56,6 +56,37 @@ export interface BatchNormTrainingAttributes {
  */
 export const GLOBAL_NORM_KERNEL = "TsganGlobalNorm";
 
+/**
+ * `TsganConv2DBias`: a 2-D convolution plus its bias, conv2d(x, filter) + bias, in one kernel.
+ *   inputs {x: [batch, height, width, inChannels], filter: [kh, kw, inChannels, channels], bias: [channels]}
+ *   → [batch, outHeight, outWidth, channels]
+ * `TsganConv2DTransposeBias`: the same for a transposed convolution, conv2dTranspose(x, filter) + bias.
+ *   inputs {x: [batch, height, width, inChannels], filter: [kh, kw, channels, inChannels], bias: [channels]}
+ *   → outputShape
+ * Same values as the op chain (the bias is one float32 addition after the convolution); their gradients are the
+ * op chain's (a backend registers them with the kernels), so each pass computes only the gradients a step needs.
+ * What they save is the Add kernel after each convolution, a full pass over its output.
+ */
+export const CONV2D_BIAS_KERNEL = "TsganConv2DBias";
+export const CONV2D_TRANSPOSE_BIAS_KERNEL = "TsganConv2DTransposeBias";
+
+/** Attributes of TsganConv2DBias and TsganConv2DTransposeBias (NHWC data, no dilation). */
+export interface ConvolutionBiasAttributes {
+  strides: number;
+  pad: "same" | "valid";
+  /** The output's shape: TsganConv2DTransposeBias only. */
+  outputShape?: number[];
+}
+
+/** Every fused kernel a backend may register (the benchmark drops them to show what they are worth). */
+export const FUSED_KERNELS = [
+  ADAM_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL,
+  GLOBAL_NORM_KERNEL,
+  CONV2D_BIAS_KERNEL,
+  CONV2D_TRANSPOSE_BIAS_KERNEL,
+] as const;
+
 /** The named inputs of TsganGlobalNorm for a list of tensors: t0, t1, … in list order. */
 export function globalNormInputs(tensors: Tensor[]): Record<string, Tensor> {
   return Object.fromEntries(tensors.map((tensor, index) => [`t${index}`, tensor]));
@@ -89,4 +120,13 @@ export function runFusedBatchNormTraining(
     Tensor,
     Tensor,
   ];
+}
+
+/** Runs TsganConv2DBias or TsganConv2DTransposeBias (check backendHasKernel first). */
+export function runFusedConvolutionBias(
+  kernelName: typeof CONV2D_BIAS_KERNEL | typeof CONV2D_TRANSPOSE_BIAS_KERNEL,
+  inputs: { x: Tensor; filter: Tensor; bias: Tensor },
+  attributes: ConvolutionBiasAttributes,
+): Tensor {
+  return tf.engine().runKernel(kernelName, inputs, { ...attributes }) as Tensor;
 }

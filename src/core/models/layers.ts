@@ -6,7 +6,14 @@
  * layer owns explicit variables, the training mode is an argument, dropout masks derive from (seed, step, layer),
  * and running statistics change only when the caller says so.
  */
-import { BATCH_NORM_TRAINING_KERNEL, backendHasKernel, runFusedBatchNormTraining } from "../engine/fusedKernels.js";
+import {
+  BATCH_NORM_TRAINING_KERNEL,
+  CONV2D_BIAS_KERNEL,
+  CONV2D_TRANSPOSE_BIAS_KERNEL,
+  backendHasKernel,
+  runFusedBatchNormTraining,
+  runFusedConvolutionBias,
+} from "../engine/fusedKernels.js";
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
 import { hashSeed, Rng } from "../engine/random.js";
 import { INFERENCE, portableConvolution, type PortableLayer } from "./portable.js";
@@ -214,7 +221,10 @@ export class Maxout implements Layer {
   }
 }
 
-/** Strided 2-D convolution, 'same' padding. [batch, h, w, inChannels] → [batch, ceil(h/s), ceil(w/s), channels]. */
+/**
+ * Strided 2-D convolution, 'same' padding. [batch, h, w, inChannels] → [batch, ceil(h/s), ceil(w/s), channels].
+ * With its bias, one TsganConv2DBias kernel on a backend that has it (engine/fusedKernels.ts), else conv2d + add.
+ */
 export class Conv2D implements Layer {
   readonly outputShape: number[];
   private readonly filter: LayerWeight;
@@ -247,6 +257,10 @@ export class Conv2D implements Layer {
 
   apply(input: Tensor, options: ApplyOptions): Tensor {
     const filter = this.filter.read(options) as tf.Tensor4D;
+    if (this.bias && backendHasKernel(CONV2D_BIAS_KERNEL)) {
+      const attributes = { strides: this.stride, pad: "same" } as const;
+      return runFusedConvolutionBias(CONV2D_BIAS_KERNEL, { x: input, filter, bias: this.bias }, attributes);
+    }
     const output = tf.conv2d(input as tf.Tensor4D, filter, this.stride, "same");
     return this.bias ? tf.add(output, this.bias) : output;
   }
@@ -256,7 +270,10 @@ export class Conv2D implements Layer {
   }
 }
 
-/** Transposed convolution ('same'): [batch, h, w, inChannels] → [batch, h·s, w·s, channels]. */
+/**
+ * Transposed convolution ('same'): [batch, h, w, inChannels] → [batch, h·s, w·s, channels]. With its bias, one
+ * TsganConv2DTransposeBias kernel on a backend that has it, else conv2dTranspose + add.
+ */
 export class Conv2DTranspose implements Layer {
   readonly outputShape: number[];
   private readonly filter: LayerWeight;
@@ -290,13 +307,13 @@ export class Conv2DTranspose implements Layer {
   apply(input: Tensor, options: ApplyOptions): Tensor {
     const batch = input.shape[0]!;
     const [height, width, channels] = this.outputShape as [number, number, number];
-    const output = tf.conv2dTranspose(
-      input as tf.Tensor4D,
-      this.filter.read(options) as tf.Tensor4D,
-      [batch, height, width, channels],
-      this.stride,
-      "same",
-    );
+    const filter = this.filter.read(options) as tf.Tensor4D;
+    const outputShape: [number, number, number, number] = [batch, height, width, channels];
+    if (this.bias && backendHasKernel(CONV2D_TRANSPOSE_BIAS_KERNEL)) {
+      const attributes = { strides: this.stride, pad: "same", outputShape } as const;
+      return runFusedConvolutionBias(CONV2D_TRANSPOSE_BIAS_KERNEL, { x: input, filter, bias: this.bias }, attributes);
+    }
+    const output = tf.conv2dTranspose(input as tf.Tensor4D, filter, outputShape, this.stride, "same");
     return this.bias ? tf.add(output, this.bias) : output;
   }
 

@@ -16,6 +16,7 @@ import {
   add,
   mul,
   sub,
+  sum,
   util,
   backend_util,
   type GradFunc,
@@ -24,7 +25,12 @@ import {
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
 
-import { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL } from "../../../core/engine/fusedKernels.js";
+import {
+  BATCH_NORM_TRAINING_GRAD_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL,
+  CONV2D_BIAS_KERNEL,
+  CONV2D_TRANSPOSE_BIAS_KERNEL,
+} from "../../../core/engine/fusedKernels.js";
 import { ActivationGradOp } from "./addon.js";
 import { EXTREMUM_GRAD_KERNEL, reductionView } from "./kernels/reduce.js";
 import { NATIVE_BACKEND_NAME, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "./backend.js";
@@ -123,6 +129,40 @@ function batchNormTrainingGradient(dys: Tensor | Tensor[], saved: Tensor[], attr
   return { x: () => xGradient, scale: () => dScale, offset: () => dOffset };
 }
 
+/**
+ * Gradients of TsganConv2DBias and TsganConv2DTransposeBias: those of the op chain they fuse (TF.js's Conv2D or
+ * Conv2DBackpropInput gradient, and Add's for the bias: dy summed over every axis but the channels), run by the
+ * same kernels. Each input's gradient is computed only when the tape asks for it (D's input gradient is not needed
+ * in D's step, nor D's filter gradients in G's), which tf.fused.conv2d's all-at-once gradient cannot do.
+ */
+function convolutionBiasGradient(kernelName: string, transposed: boolean): void {
+  registerGradient({
+    kernelName,
+    inputsToSave: ["x", "filter"],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved as [Tensor, Tensor];
+      const output = dy as Tensor;
+      const convolution = { strides: attrs?.["strides"], pad: attrs?.["pad"], dataFormat: "NHWC" };
+      const run = (name: string, inputs: Record<string, Tensor>, extra: NamedAttrMap) =>
+        engine().runKernel(name, inputs, { ...convolution, ...extra } as unknown as NamedAttrMap) as Tensor;
+      const bias = () => sum(output, [0, 1, 2]);
+      if (transposed) {
+        // y = conv2dTranspose(x) + b: x's gradient is the convolution of dy, the filter's correlates dy with x.
+        return {
+          x: () => run("Conv2D", { x: output, filter }, { dilations: 1 }),
+          filter: () => run("Conv2DBackpropFilter", { x: output, dy: x }, { filterShape: filter.shape }),
+          bias,
+        };
+      }
+      return {
+        x: () => run("Conv2DBackpropInput", { dy: output, filter }, { inputShape: x.shape }),
+        filter: () => run("Conv2DBackpropFilter", { x, dy: output }, { filterShape: filter.shape }),
+        bias,
+      };
+    },
+  });
+}
+
 let installed = false;
 
 /** Installs the wrapped gradients (idempotent). Call after TF.js's own gradients are registered. */
@@ -135,6 +175,8 @@ export function installNativeGradients(): void {
     outputsToSave: [false, true, true],
     gradFunc: batchNormTrainingGradient,
   });
+  convolutionBiasGradient(CONV2D_BIAS_KERNEL, false);
+  convolutionBiasGradient(CONV2D_TRANSPOSE_BIAS_KERNEL, true);
 
   // Relu, LeakyRelu, Square save their input x; Tanh and Sigmoid their output y: either is `other`.
   const activation = (kernelName: string, op: number) =>

@@ -1,9 +1,11 @@
 /**
  * Convolution kernels on oneDNN: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward),
- * Conv2DBackpropFilter and FusedConv2D. NHWC data and HWIO filters, as TF.js lays them out.
+ * Conv2DBackpropFilter, FusedConv2D, and tsgan's differentiable convolutions with a bias (TsganConv2DBias,
+ * TsganConv2DTransposeBias; gradients in ../gradients.ts). NHWC data and HWIO filters, as TF.js lays them out.
  */
 import { backend_util, type TensorInfo } from "@tensorflow/tfjs-core";
 
+import { CONV2D_BIAS_KERNEL, CONV2D_TRANSPOSE_BIAS_KERNEL } from "../../../../core/engine/fusedKernels.js";
 import { ConvPass, FusedActivation } from "../addon.js";
 import { allFloat32, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "../backend.js";
 
@@ -130,10 +132,55 @@ function fusedConv2D({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo |
   return backend.output(out, info.outShape);
 }
 
+/** The bias of a fused convolution kernel, checked against the output channels (undefined: not fusable). */
+function channelBias(
+  backend: NativeKernelArgs["backend"],
+  bias: TensorInfo,
+  channels: number,
+): Float32Array | undefined {
+  return sizeOf(bias.shape) === channels ? backend.floats(bias) : undefined;
+}
+
+/** TsganConv2DBias (core/engine/fusedKernels.ts): conv2d(x, filter) + bias, the bias added inside oneDNN's pass. */
+function conv2DBias({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo | undefined {
+  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias: TensorInfo };
+  if (!allFloat32(x, filter, bias)) return undefined;
+  const info = nhwcConvInfo(x.shape, filter.shape, attrs);
+  if (info !== undefined && sizeOf(info.outShape) === 0) return backend.output(backend.allocate(0), info.outShape);
+  if (info === undefined || !nonEmpty(info)) return undefined;
+  const biasValues = channelBias(backend, bias, info.outChannels);
+  if (biasValues === undefined) return undefined;
+  const out = backend.allocate(sizeOf(info.outShape));
+  const params = convParams(info);
+  backend.addon.conv2d(ConvPass.forward, backend.floats(x), backend.floats(filter), out, params, biasValues);
+  return backend.output(out, info.outShape);
+}
+
+/**
+ * TsganConv2DTransposeBias: conv2dTranspose(x, filter) + bias. The transposed convolution is the backward-data pass
+ * of the convolution from the output's shape to x's, to which the native pass adds the bias.
+ */
+function conv2DTransposeBias({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo | undefined {
+  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias: TensorInfo };
+  if (!allFloat32(x, filter, bias)) return undefined;
+  const outputShape = attrs?.["outputShape"] as number[];
+  const info = nhwcConvInfo(outputShape, filter.shape, attrs);
+  if (sizeOf(outputShape) === 0) return backend.output(backend.allocate(0), outputShape);
+  if (info === undefined || !nonEmpty(info)) return undefined;
+  const biasValues = channelBias(backend, bias, info.inChannels);
+  if (biasValues === undefined) return undefined;
+  const out = backend.allocate(sizeOf(outputShape));
+  const params = convParams(info);
+  backend.addon.conv2d(ConvPass.backwardData, backend.floats(x), backend.floats(filter), out, params, biasValues);
+  return backend.output(out, outputShape);
+}
+
 /** The convolution kernels of the native backend. */
 export const convolutionKernels: NativeKernelConfig[] = [
   { kernelName: "Conv2D", kernelFunc: conv2D },
   { kernelName: "Conv2DBackpropInput", kernelFunc: conv2DBackpropInput },
   { kernelName: "Conv2DBackpropFilter", kernelFunc: conv2DBackpropFilter },
   { kernelName: "FusedConv2D", kernelFunc: fusedConv2D },
+  { kernelName: CONV2D_BIAS_KERNEL, kernelFunc: conv2DBias },
+  { kernelName: CONV2D_TRANSPOSE_BIAS_KERNEL, kernelFunc: conv2DTransposeBias },
 ];
