@@ -156,9 +156,17 @@ export async function writeClock(root: string, seconds: number): Promise<void> {
  * leaves the old "done" outcome beside a config it no longer describes; status.json then says "running".
  */
 export async function runDone(root: string, config: unknown): Promise<boolean> {
-  if ((await readOutcome(root))?.state !== "done" || (await madeLonger(root, config))) return false;
+  return (await readOutcome(root))?.state === "done" && (await trainedToPlan(root, config));
+}
+
+/**
+ * True when the run at `root` finished training at the length `config` plans: its own status.json says done (a
+ * run stopped or killed while being made longer says otherwise) and the sweep has not made it longer since
+ * (madeLonger). Whether a trainer's weights can be shared, a queued run can start, a run is done (runDone).
+ */
+export async function trainedToPlan(root: string, config: unknown): Promise<boolean> {
   const status = await new RunDirectory(root).readStatus().catch(() => null);
-  return status?.state === "done";
+  return status?.state === "done" && !(await madeLonger(root, config));
 }
 
 /**

@@ -13,7 +13,7 @@ import type { CheckpointManifest } from "../../core/training/checkpoint.js";
 import { metricsLine } from "../../core/training/metricsLog.js";
 import { CHECKPOINT_MANIFEST, RunDirectory, RunError, STATUS_FILE } from "../run/runDirectory.js";
 import { asWriteError, writeFileAtomic } from "../visual/files.js";
-import { madeLonger, type RunSpec } from "./plan.js";
+import { trainedToPlan, type RunSpec } from "./plan.js";
 
 /** What a run directory holds of its training, besides config.json and the checkpoint that is copied. */
 const TRAINING_FILES = ["metrics.jsonl", STATUS_FILE, "plots", "samples"];
@@ -33,8 +33,8 @@ export async function shareTraining(
   if (status?.state === "failed") {
     throw new RunError(`${spec.run.name} shares the training of ${trainer.run.name}, which failed: ${status.message}`);
   }
-  // Done at the planned length: a trainer the sweep has since made longer (plan.ts, madeLonger) trains on first.
-  if (status?.state !== "done" || (await madeLonger(trainer.root, trainer.run.config))) {
+  // Done at the planned length: a trainer the sweep has since made longer trains on first.
+  if (!(await trainedToPlan(trainer.root, trainer.run.config))) {
     if (!trainHere) throw new Error(`${trainer.run.name}, whose training ${spec.run.name} shares, has not finished`);
     log(`tsgan: ${spec.run.name}: training ${trainer.run.name} first, whose training it shares`);
     await trainHere(trainer);

@@ -23,7 +23,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { RunDirectory } from "../run/runDirectory.js";
-import { madeLonger, type RunOutcomeFile } from "./plan.js";
+import { trainedToPlan, type RunOutcomeFile } from "./plan.js";
 import { spawnRun, type RunningChild } from "./process.js";
 import { QUEUE_NAME, checkRedis, jobId, queueConnection, type RunJobData } from "./queue.js";
 
@@ -62,11 +62,11 @@ export const STOP_GRACE_MS = 60_000;
  * Whether a run's training has ended (done at the length `config` plans, or failed: the sharer then fails with its
  * reason). Until then a run that shares it is not started: a worker that waited for it would hold its place while
  * the trainer's job, retried after a crash, may sit behind it, and training it here could race that job on another
- * machine. A trainer done at a length the sweep has since raised (plan.ts, madeLonger) has not ended.
+ * machine. A trainer done at a length the sweep has since raised has not ended (plan.ts, trainedToPlan).
  */
 async function trainingEnded(root: string, config: RunJobData["run"]["config"]): Promise<boolean> {
-  const state = (await new RunDirectory(root).readStatus())?.state;
-  return state === "failed" || (state === "done" && !(await madeLonger(root, config)));
+  if ((await new RunDirectory(root).readStatus())?.state === "failed") return true;
+  return trainedToPlan(root, config);
 }
 
 export interface RunningWorker {
