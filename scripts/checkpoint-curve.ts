@@ -7,8 +7,10 @@
  *   npx tsx scripts/checkpoint-curve.ts --run R --quantity parzen.meanLogLikelihood \
  *     --reference 225 --title "…" --out docs/results/mnist-paper-parzen.svg
  *
- * `--quantity <metric>.<field>` names a number in the metric's result, as sweep files do.
+ * `--quantity <metric>.<field>` names a number in the metric's result, as sweep files do. `--run` repeats, as
+ * `label=directory` (any directory of evaluation reports), for one line per run (e.g. the raw and the averaged G).
  */
+import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -17,7 +19,7 @@ import type { EvaluationReport } from "../src/node/evaluate.js";
 import { lineChartSvg } from "../src/node/visual/charts.js";
 
 interface Options {
-  run: string;
+  run: string[];
   quantity: string;
   out: string;
   title?: string;
@@ -25,9 +27,8 @@ interface Options {
 }
 
 /** (step, value) for every checkpoint evaluation of the run that has the quantity, in step order. */
-async function checkpointValues(run: string, quantity: string): Promise<Array<[number, number]>> {
+async function checkpointValues(directory: string, quantity: string): Promise<Array<[number, number]>> {
   const [metric, field] = quantity.split(".") as [string, string];
-  const directory = join(run, "eval");
   const points: Array<[number, number]> = [];
   for (const file of (await readdir(directory)).filter((name) => name.endsWith(".json")).sort()) {
     const report = JSON.parse(await readFile(join(directory, file), "utf8")) as EvaluationReport;
@@ -35,12 +36,22 @@ async function checkpointValues(run: string, quantity: string): Promise<Array<[n
     const value = (result as Record<string, unknown> | undefined)?.[field];
     if (typeof value === "number") points.push([report.step, value]);
   }
-  return points;
+  return points.sort(([a], [b]) => a - b); // by iteration, not by file name (step_100000 sorts before step_60000)
+}
+
+/** A CSV field, quoted when it holds a comma or a quote. */
+function csvField(text: string): string {
+  return /[",]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 async function main(): Promise<void> {
   const options = new Command()
-    .requiredOption("--run <dir>", "run directory whose eval/step_*.json to read")
+    .requiredOption(
+      "--run <[label=]dir>",
+      "run directory whose eval/step_*.json to read, or any directory of evaluation reports (repeatable: one line each)",
+      (value, all: string[]) => [...all, value],
+      [],
+    )
     .requiredOption("--quantity <metric.field>", "the number to draw, e.g. parzen.meanLogLikelihood")
     .requiredOption("--out <file.svg>", "SVG to write; the CSV goes beside it")
     .option("--title <text>", "chart title")
@@ -52,19 +63,31 @@ async function main(): Promise<void> {
     )
     .parse()
     .opts<Options>();
-  const points = await checkpointValues(options.run, options.quantity);
-  if (points.length === 0) throw new Error(`${options.run}: no checkpoint evaluation has ${options.quantity}`);
+  const series: Array<{ name: string; points: Array<[number, number]> }> = [];
+  for (const run of options.run) {
+    const [label, path] = run.includes("=") ? (run.split(/=(.*)/s, 2) as [string, string]) : [options.quantity, run];
+    const directory = existsSync(join(path, "eval")) ? join(path, "eval") : path;
+    const points = await checkpointValues(directory, options.quantity);
+    if (points.length === 0) throw new Error(`${path}: no checkpoint evaluation has ${options.quantity}`);
+    series.push({ name: label, points });
+  }
   const svg = await lineChartSvg({
-    series: [{ name: options.quantity, x: points.map(([step]) => step), y: points.map(([, value]) => value) }],
+    series: series.map(({ name, points }) => ({
+      name,
+      x: points.map(([step]) => step),
+      y: points.map(([, value]) => value),
+    })),
     ...(options.title ? { title: options.title } : {}),
     xTitle: "iteration",
     yTitle: options.quantity,
     referenceLines: options.reference,
   });
   await writeFile(options.out, svg);
-  const csv = ["step,value", ...points.map(([step, value]) => `${step},${value}`)].join("\n");
-  await writeFile(options.out.replace(/\.svg$/, ".csv"), `${csv}\n`);
-  console.log(`${options.out}: ${points.length} checkpoints`);
+  const rows = series.flatMap(({ name, points }) =>
+    points.map(([step, value]) => `${csvField(name)},${step},${value}`),
+  );
+  await writeFile(options.out.replace(/\.svg$/, ".csv"), `${["series,step,value", ...rows].join("\n")}\n`);
+  console.log(`${options.out}: ${series.map(({ name, points }) => `${name} ${points.length}`).join(", ")} checkpoints`);
 }
 
 // A missing run, an unreadable report or no matching checkpoint: one line and exit status 1, not a stack trace.
