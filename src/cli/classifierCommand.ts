@@ -20,6 +20,7 @@ import {
 import { selectBackend } from "../node/engine/select.js";
 import { choiceOption, nonNegativeInteger, positiveInteger } from "./options.js";
 import { drawsBar } from "./progress.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** On a pipe or CI log, one plain progress line this often instead of redraws. */
 const PLAIN_LINE_INTERVAL_MS = 10_000;
@@ -202,7 +203,7 @@ function evalSubcommand(): Command {
 export function classifierCommand(): Command {
   return (
     new Command("classifier")
-      .description("the feature classifier used by evaluation metrics (a small LeNet-style CNN)")
+      .description(COMMAND_DESCRIPTIONS.classifier)
       // main.ts sets exitOverride and the `tsgan:` error output on this command; pass them down to train/eval.
       .hook("preSubcommand", (parent, subcommand) => {
         subcommand.copyInheritedSettings(parent);

@@ -10,6 +10,7 @@ import { describeRejection } from "../core/training/rejection.js";
 import { evaluateRun, type EvaluationProgress, type EvaluationReport, type MetricEntry } from "../node/evaluate.js";
 import { choiceOption, nonNegativeInteger, positiveInteger, unitFraction } from "./options.js";
 import { drawsBar } from "./progress.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** On a pipe or CI log, a phase's progress is printed at most this often. */
 const PLAIN_LINE_INTERVAL_MS = 10_000;
@@ -79,7 +80,7 @@ export function formatEvaluationTable(report: EvaluationReport, names: readonly 
 export function evalCommand(): Command {
   const metricHelp = METRICS.map((metric) => `${metric.name} (${metric.appliesTo})`).join(", ");
   return new Command("eval")
-    .description("evaluate a run's checkpoint: Parzen, Fréchet distance, classifier score, coverage, modes, JSD")
+    .description(COMMAND_DESCRIPTIONS.eval)
     .requiredOption("--run <dir>", "run directory written by tsgan train")
     .option("--checkpoint <step>", "checkpoint step (default: the latest)", nonNegativeInteger)
     .option("--metrics <names>", `comma-separated metrics (default: all that apply): ${metricHelp}`, metricList)

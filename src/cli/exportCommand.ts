@@ -5,10 +5,11 @@
 import { Command } from "commander";
 import { exportGenerator } from "../node/export/exportGenerator.js";
 import { nonNegativeInteger } from "./options.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 export function exportCommand(): Command {
   return new Command("export")
-    .description("write a run's generator as a standard TF.js model (model.json, weights, generator.json)")
+    .description(COMMAND_DESCRIPTIONS.export)
     .requiredOption("--run <dir>", "run directory written by tsgan train")
     .requiredOption("--out <dir>", "directory to create (must not exist or be empty: nothing is overwritten)")
     .option("--checkpoint <step>", "checkpoint step (default: the latest)", nonNegativeInteger)

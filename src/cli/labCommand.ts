@@ -7,6 +7,7 @@ import { ensureWebBuilt, WEB_DIST_DIRECTORY } from "../node/lab/build.js";
 import { labDatasetFiles } from "../node/lab/datasets.js";
 import { DEFAULT_LAB_HOST, DEFAULT_LAB_PORT, startLabServer } from "../node/lab/server.js";
 import { integer } from "./options.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** The largest TCP port. */
 const MAX_PORT = 65_535;
@@ -16,7 +17,7 @@ const port = integer({ min: 0, max: MAX_PORT, what: "a port" });
 
 export function labCommand(): Command {
   return new Command("lab")
-    .description("serve the browser lab and the runs directory (read-only) on this machine")
+    .description(COMMAND_DESCRIPTIONS.lab)
     .option("--runs <dir>", "runs directory to browse in the run viewer", "runs")
     .option("--port <n>", `port (0 = any free port)`, port, DEFAULT_LAB_PORT)
     .option("--host <address>", "address to listen on; anything but loopback exposes your runs", DEFAULT_LAB_HOST)

@@ -4,16 +4,8 @@
  * as one line on stderr and a non-zero exit; set TSGAN_DEBUG=1 for the stack.
  */
 import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
-import { classifierCommand } from "./classifierCommand.js";
-import { evalCommand } from "./evalCommand.js";
-import { exportCommand } from "./exportCommand.js";
-import { labCommand } from "./labCommand.js";
-import { sampleCommand } from "./sampleCommand.js";
-import { sweepCommand } from "./sweepCommand.js";
-import { theoryCommand } from "./theoryCommand.js";
-import { trainCommand } from "./trainCommand.js";
-import { workerCommand } from "./workerCommand.js";
+import { Command, CommanderError, type OutputConfiguration } from "commander";
+import { COMMAND_DESCRIPTIONS, type CommandName } from "./commandDescriptions.js";
 
 /** The package's version: package.json sits two levels up from src/cli/ and from dist/cli/ alike. */
 const VERSION = (
@@ -39,6 +31,27 @@ const USER_ERRORS = new Set([
  */
 const SELF_EXPLAINING_ERRORS = new Set(["FileWriteError", "SweepFailedError", "RejectionSamplingError"]);
 
+/** Builds each command from its module, imported only when that command runs. */
+const COMMANDS: Record<CommandName, (output: OutputConfiguration) => Promise<Command>> = {
+  train: async (output) => (await import("./trainCommand.js")).trainCommand().exitOverride().configureOutput(output),
+  sample: async (output) => (await import("./sampleCommand.js")).sampleCommand().exitOverride().configureOutput(output),
+  theory: async (output) => (await import("./theoryCommand.js")).theoryCommand().exitOverride().configureOutput(output),
+  eval: async (output) => (await import("./evalCommand.js")).evalCommand().exitOverride().configureOutput(output),
+  classifier: async (output) =>
+    (await import("./classifierCommand.js")).classifierCommand().exitOverride().configureOutput(output),
+  lab: async (output) => (await import("./labCommand.js")).labCommand().exitOverride().configureOutput(output),
+  export: async (output) => (await import("./exportCommand.js")).exportCommand().exitOverride().configureOutput(output),
+  sweep: async (output) => (await import("./sweepCommand.js")).sweepCommand(output),
+  worker: async (output) => (await import("./workerCommand.js")).workerCommand().exitOverride().configureOutput(output),
+};
+
+/** The command the arguments run (or ask help for: `tsgan help <command>`), if they name one. */
+function invokedCommand(argv: string[]): CommandName | undefined {
+  const [first, second] = argv;
+  const name = first === "help" ? second : first;
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const output = {
     outputError: (text: string, write: (text: string) => void) => write(`tsgan: ${text.replace(/^error: /, "")}`),
@@ -48,17 +61,15 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, "-V, --version", "print the version of tsgan")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput(output)
-    .addCommand(trainCommand().exitOverride().configureOutput(output))
-    .addCommand(sampleCommand().exitOverride().configureOutput(output))
-    .addCommand(theoryCommand().exitOverride().configureOutput(output))
-    .addCommand(evalCommand().exitOverride().configureOutput(output))
-    .addCommand(classifierCommand().exitOverride().configureOutput(output))
-    .addCommand(labCommand().exitOverride().configureOutput(output))
-    .addCommand(exportCommand().exitOverride().configureOutput(output))
-    .addCommand(sweepCommand(output))
-    .addCommand(workerCommand().exitOverride().configureOutput(output));
+    .configureOutput(output);
   try {
+    // The command being run is built from its module; the others are their name and description (for --help).
+    const invoked = invokedCommand(argv);
+    for (const name of Object.keys(COMMAND_DESCRIPTIONS) as CommandName[]) {
+      program.addCommand(
+        name === invoked ? await COMMANDS[name](output) : new Command(name).description(COMMAND_DESCRIPTIONS[name]),
+      );
+    }
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (error) {

@@ -27,13 +27,14 @@ import { randomSampleInputs, writePictureOfSamples, writeSamplePicture } from ".
 import { sampleArrayFormat, writeArrayOfSamples, writeSampleArray } from "../node/export/sampleArrays.js";
 import { loadDatasetFor } from "../node/train.js";
 import { choiceOption, nonNegativeInteger, positiveInteger, unitFraction } from "./options.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** The largest seed drawn when none is given (2^31 keeps it readable and exact in every JSON tool). */
 const MAX_RANDOM_SEED = 2 ** 31;
 
 export function sampleCommand(): Command {
   return new Command("sample")
-    .description("write a grid of new samples (or a real-vs-generated plot for toy data) from a run's checkpoint")
+    .description(COMMAND_DESCRIPTIONS.sample)
     .requiredOption("--run <dir>", "run directory written by tsgan train")
     .option("--checkpoint <step>", "checkpoint step (default: the latest)", nonNegativeInteger)
     .option("--count <n>", "number of samples", positiveInteger, 64)

@@ -29,6 +29,7 @@ import { writeSweepReport } from "../node/sweep/report.js";
 import { nonNegativeInteger, positiveInteger } from "./options.js";
 import { createRunsProgress } from "./progress.js";
 import { readConfigFile, readJsonObjectFile } from "./trainCommand.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** Some runs of a sweep failed (the report says why): exit 1, after the report is written. */
 export class SweepFailedError extends Error {
@@ -169,10 +170,7 @@ function printReport(report: Awaited<ReturnType<typeof writeSweepReport>>["repor
  * they inherit it and commander's errors in them end as one "tsgan: …" line with exit 2 too.
  */
 export function sweepCommand(output: OutputConfiguration = {}): Command {
-  const command = new Command("sweep")
-    .description("many runs over settings and seeds: run them, report on them")
-    .exitOverride()
-    .configureOutput(output);
+  const command = new Command("sweep").description(COMMAND_DESCRIPTIONS.sweep).exitOverride().configureOutput(output);
   command
     .command("run")
     .description("run a sweep file's runs (skipping finished ones, resuming partial ones), then write its report")

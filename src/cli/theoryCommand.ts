@@ -8,6 +8,7 @@ import { NODE_BACKEND_NAMES, type BackendName } from "../core/config.js";
 import { selectBackend } from "../node/engine/select.js";
 import { DEFAULT_THEORY_ROOT, THEORY_EXPERIMENTS, runTheory, type TheoryExperimentName } from "../node/theory.js";
 import { choiceOption, nonNegativeInteger } from "./options.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** What each experiment shows, for --help. */
 const EXPERIMENT_HELP: Readonly<Record<TheoryExperimentName, string>> = {
@@ -19,7 +20,7 @@ const EXPERIMENT_HELP: Readonly<Record<TheoryExperimentName, string>> = {
 
 export function theoryCommand(): Command {
   return new Command("theory")
-    .description("the paper's theory with numbers and pictures: writes <experiment>.svg and <experiment>.json")
+    .description(COMMAND_DESCRIPTIONS.theory)
     .addArgument(new Argument("<experiment>", "which experiment, or all").choices([...THEORY_EXPERIMENTS, "all"]))
     .option(
       "--out <dir>",

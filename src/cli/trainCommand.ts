@@ -13,9 +13,10 @@ import {
   type Config,
 } from "../core/config.js";
 import { configFromLayers } from "../core/presets.js";
-import { trainRun } from "../node/train.js";
+import type { TrainRunOptions } from "../node/train.js";
 import { commaList, finiteNumber, integer, onOff } from "./options.js";
 import { createProgress, type Progress } from "./progress.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** Integers of any sign: the schema says which are allowed, in a message naming the key. */
 const anyInteger = integer();
@@ -110,7 +111,7 @@ function defaultOut(config: Config): string {
 
 export function trainCommand(): Command {
   const command = new Command("train")
-    .description("train a GAN with Algorithm 1 of Goodfellow et al. (2014) and write a run directory")
+    .description(COMMAND_DESCRIPTIONS.train)
     .option("--config <file>", "JSON config file (keys as in config.json; flags override it)")
     .option("--out <dir>", "run directory to create (default: runs/<dataset>-<arch>-<time>)")
     .option(
@@ -142,7 +143,7 @@ export function trainCommand(): Command {
     process.on("SIGINT", onSigint);
     let progress: Progress | undefined;
     try {
-      let runOptions: Parameters<typeof trainRun>[0];
+      let runOptions: TrainRunOptions;
       if (resume) {
         if (options.config || options.out)
           throw new ConfigError("--resume takes its config and directory from the run; drop --config/--out");
@@ -152,6 +153,8 @@ export function trainCommand(): Command {
         const config = configFromLayers(file, flags);
         runOptions = { out: (options.out as string | undefined) ?? defaultOut(config), config };
       }
+      // Loaded here, after the flags and config are checked: it loads TF.js (seconds), which a mistake should not wait for.
+      const { trainRun } = await import("../node/train.js");
       const result = await trainRun({
         ...runOptions,
         shouldStop: () => stopRequested,

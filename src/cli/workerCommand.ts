@@ -7,13 +7,14 @@ import { Command } from "commander";
 import { DEFAULT_RUNS_ROOT } from "../node/sweep/plan.js";
 import { startWorker } from "../node/sweep/worker.js";
 import { nonNegativeInteger, positiveInteger } from "./options.js";
+import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** Exit status of a second Ctrl-C: 128 + SIGINT, as a shell reports it. */
 const EXIT_INTERRUPTED = 130;
 
 export function workerCommand(): Command {
   return new Command("worker")
-    .description("take sweep runs from a BullMQ queue and train them (any number of workers, on any machines)")
+    .description(COMMAND_DESCRIPTIONS.worker)
     .requiredOption("--queue <url>", "the queue's Redis, redis://host:port")
     .option(
       "--runs <dir>",
