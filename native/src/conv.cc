@@ -143,9 +143,16 @@ std::string describe(const char* implementation, const LayoutBridge& first, cons
  * forward pass is oneDNN's backward-data primitive (which takes no bias). The same float32 additions as TF.js's Add.
  */
 void addChannelBias(float* out, const float* bias, int64_t pixels, int64_t channels) {
-  parallelFor(pixels * channels, [&](int64_t begin, int64_t end) {
-    for (int64_t index = begin; index < end; ++index) out[index] += bias[index % channels];
-  });
+  // Split by pixel, so the inner loop runs over the channels without a division per element.
+  parallelFor(
+      pixels,
+      [&](int64_t begin, int64_t end) {
+        for (int64_t pixel = begin; pixel < end; ++pixel) {
+          float* row = out + pixel * channels;
+          for (int64_t channel = 0; channel < channels; ++channel) row[channel] += bias[channel];
+        }
+      },
+      std::max<int64_t>(1, kParallelThreshold / channels));
 }
 
 PrimitiveCache<ForwardBundle> forwardCache(256);
