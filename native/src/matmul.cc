@@ -17,22 +17,29 @@ constexpr int64_t kSmallMatmulWork = 1 << 18;
 /** Applies bias [N] (optional) and an activation to a row-major [rows, N] block in place. */
 void biasActivation(float* out, int64_t rows, int64_t columns, const float* bias, int code, float alpha) {
   if (bias == nullptr && code == static_cast<int>(Activation::None)) return;
-  parallelFor(rows * columns, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; i++) {
-      float value = out[i];
-      if (bias != nullptr) value += bias[i % columns];
-      switch (static_cast<Activation>(code)) {
-        case Activation::None: break;
-        case Activation::Relu: value = value > 0.f ? value : 0.f; break;
-        case Activation::Relu6: value = std::min(std::max(value, 0.f), 6.f); break;
-        case Activation::Elu: value = value > 0.f ? value : std::expm1(value); break;
-        case Activation::LeakyRelu: value = value > 0.f ? value : alpha * value; break;
-        case Activation::Sigmoid: value = 1.f / (1.f + std::exp(-value)); break;
-        case Activation::Tanh: value = std::tanh(value); break;
-      }
-      out[i] = value;
-    }
-  });
+  // Split by row, so the bias index is the column, without a division per element.
+  parallelFor(
+      rows,
+      [&](int64_t begin, int64_t end) {
+        for (int64_t row = begin; row < end; row++) {
+          for (int64_t column = 0; column < columns; column++) {
+            const int64_t i = row * columns + column;
+            float value = out[i];
+            if (bias != nullptr) value += bias[column];
+            switch (static_cast<Activation>(code)) {
+              case Activation::None: break;
+              case Activation::Relu: value = value > 0.f ? value : 0.f; break;
+              case Activation::Relu6: value = std::min(std::max(value, 0.f), 6.f); break;
+              case Activation::Elu: value = value > 0.f ? value : std::expm1(value); break;
+              case Activation::LeakyRelu: value = value > 0.f ? value : alpha * value; break;
+              case Activation::Sigmoid: value = 1.f / (1.f + std::exp(-value)); break;
+              case Activation::Tanh: value = std::tanh(value); break;
+            }
+            out[i] = value;
+          }
+        }
+      },
+      std::max<int64_t>(1, kParallelThreshold / std::max<int64_t>(columns, 1)));
 }
 
 /**
