@@ -78,6 +78,22 @@ export interface ConvolutionBiasAttributes {
   outputShape?: number[];
 }
 
+/**
+ * `TsganRunningStatistics`: BatchNorm's running averages after one training batch, both in one kernel.
+ *   inputs {runningMean, runningVariance, mean, variance} (float32, [channels] each) → [newMean, newVariance]
+ *   newMean = runningMean·momentum + mean·(1 − momentum)
+ *   newVariance = runningVariance·momentum + (variance·varianceFactor)·(1 − momentum)
+ * Bit-identical to those ops in TF.js (each product and sum rounded to float32, the constants too).
+ */
+export const RUNNING_STATISTICS_KERNEL = "TsganRunningStatistics";
+
+/** Attributes of TsganRunningStatistics. */
+export interface RunningStatisticsAttributes {
+  momentum: number;
+  /** n / (n − 1): the batch's biased variance made unbiased (n values per channel). */
+  varianceFactor: number;
+}
+
 /** Every fused kernel a backend may register (the benchmark drops them to show what they are worth). */
 export const FUSED_KERNELS = [
   ADAM_KERNEL,
@@ -85,6 +101,7 @@ export const FUSED_KERNELS = [
   GLOBAL_NORM_KERNEL,
   CONV2D_BIAS_KERNEL,
   CONV2D_TRANSPOSE_BIAS_KERNEL,
+  RUNNING_STATISTICS_KERNEL,
 ] as const;
 
 /** The named inputs of TsganGlobalNorm for a list of tensors: t0, t1, … in list order. */
@@ -129,4 +146,12 @@ export function runFusedConvolutionBias(
   attributes: ConvolutionBiasAttributes,
 ): Tensor {
   return tf.engine().runKernel(kernelName, inputs, { ...attributes }) as Tensor;
+}
+
+/** Runs TsganRunningStatistics (check backendHasKernel first); returns [newMean, newVariance]. */
+export function runFusedRunningStatistics(
+  inputs: { runningMean: Tensor; runningVariance: Tensor; mean: Tensor; variance: Tensor },
+  attributes: RunningStatisticsAttributes,
+): [Tensor, Tensor] {
+  return tf.engine().runKernel(RUNNING_STATISTICS_KERNEL, inputs, { ...attributes }) as unknown as [Tensor, Tensor];
 }

@@ -10,9 +10,11 @@ import {
   BATCH_NORM_TRAINING_KERNEL,
   CONV2D_BIAS_KERNEL,
   CONV2D_TRANSPOSE_BIAS_KERNEL,
+  RUNNING_STATISTICS_KERNEL,
   backendHasKernel,
   runFusedBatchNormTraining,
   runFusedConvolutionBias,
+  runFusedRunningStatistics,
 } from "../engine/fusedKernels.js";
 import { tf, type Tensor, type Variable } from "../engine/tf.js";
 import { hashSeed, Rng } from "../engine/random.js";
@@ -354,18 +356,34 @@ export class BatchNorm implements Layer {
       return tf.batchNorm(input, this.runningMean, this.runningVariance, this.offset, this.scale, BATCH_NORM_EPSILON);
     }
     const { output, mean, variance } = this.normaliseWithBatchStatistics(input);
-    if (options.updateStatistics) {
-      // Running variance uses the unbiased estimate, as PyTorch does; kept off the gradient tape.
-      const count = input.size / mean.size;
-      const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
-      this.runningMean.assign(
-        tf.add(tf.mul(this.runningMean, BATCH_NORM_MOMENTUM), tf.mul(mean, 1 - BATCH_NORM_MOMENTUM)),
-      );
-      this.runningVariance.assign(
-        tf.add(tf.mul(this.runningVariance, BATCH_NORM_MOMENTUM), tf.mul(unbiased, 1 - BATCH_NORM_MOMENTUM)),
-      );
-    }
+    if (options.updateStatistics) this.updateRunningStatistics(mean, variance, input.size / mean.size);
     return output;
+  }
+
+  /**
+   * running ← momentum·running + (1 − momentum)·batch, for the mean and for the variance, which uses the unbiased
+   * estimate (n / (n − 1) times the batch's), as PyTorch does. One TsganRunningStatistics kernel where the backend
+   * has it (bit-identical), else these ops.
+   */
+  private updateRunningStatistics(mean: Tensor, variance: Tensor, count: number): void {
+    const varianceFactor = count / Math.max(count - 1, 1);
+    if (backendHasKernel(RUNNING_STATISTICS_KERNEL)) {
+      const inputs = { runningMean: this.runningMean, runningVariance: this.runningVariance, mean, variance };
+      const [newMean, newVariance] = runFusedRunningStatistics(inputs, {
+        momentum: BATCH_NORM_MOMENTUM,
+        varianceFactor,
+      });
+      this.runningMean.assign(newMean);
+      this.runningVariance.assign(newVariance);
+      return;
+    }
+    const unbiased = tf.mul(variance, varianceFactor);
+    this.runningMean.assign(
+      tf.add(tf.mul(this.runningMean, BATCH_NORM_MOMENTUM), tf.mul(mean, 1 - BATCH_NORM_MOMENTUM)),
+    );
+    this.runningVariance.assign(
+      tf.add(tf.mul(this.runningVariance, BATCH_NORM_MOMENTUM), tf.mul(unbiased, 1 - BATCH_NORM_MOMENTUM)),
+    );
   }
 
   portable(): PortableLayer[] {

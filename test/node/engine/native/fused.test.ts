@@ -1,7 +1,7 @@
 /**
  * The fused kernels that tsgan's layers and optimizers call on the native backend, vs the same computations
- * written as TF.js ops on the cpu backend: TsganAdam (bit-identical), TsganBatchNormTraining and its registered
- * gradient, TsganGlobalNorm (contract: src/core/engine/fusedKernels.ts); that tsgan's Adam, BatchNorm and global
+ * written as TF.js ops on the cpu backend: TsganAdam and TsganRunningStatistics (bit-identical),
+ * TsganBatchNormTraining and its registered gradient, TsganGlobalNorm (contract: src/core/engine/fusedKernels.ts); that tsgan's Adam, BatchNorm and global
  * gradient norm actually run them on native (and not elsewhere); and the fused gradients' deference to the stock
  * formulas when a backward pass is itself differentiated.
  */
@@ -12,6 +12,7 @@ import {
   ADAM_KERNEL,
   BATCH_NORM_TRAINING_KERNEL,
   GLOBAL_NORM_KERNEL,
+  RUNNING_STATISTICS_KERNEL,
 } from "../../../../src/core/engine/fusedKernels.js";
 import { BatchNorm, ParameterStore } from "../../../../src/core/models/layers.js";
 import { Adam } from "../../../../src/core/training/optimizers.js";
@@ -245,6 +246,65 @@ describe("tsgan's Adam and BatchNorm run on the fused kernels on native", () => 
       });
     expect(await kernels("native")).toContain(BATCH_NORM_TRAINING_KERNEL);
     expect(await kernels("cpu")).not.toContain(BATCH_NORM_TRAINING_KERNEL);
+  });
+});
+
+describe("TsganRunningStatistics", () => {
+  const MOMENTUM = 0.9;
+  it("equals BatchNorm's op chain on cpu bit for bit, and the layer runs it on native only", async () => {
+    const shape = [6272];
+    const count = 64; // values per channel in the batch
+    const inputs = () => ({
+      runningMean: tf.tensor(uniformValues(shape, 51), shape),
+      runningVariance: tf.tensor(uniformValues(shape, 52, 0.1, 3), shape),
+      mean: tf.tensor(uniformValues(shape, 53), shape),
+      variance: tf.tensor(uniformValues(shape, 54, 0, 2), shape),
+    });
+    const expected = runOn("cpu", () => {
+      const { runningMean, runningVariance, mean, variance } = inputs();
+      const unbiased = tf.mul(variance, count / (count - 1));
+      return [
+        tf.add(tf.mul(runningMean, MOMENTUM), tf.mul(mean, 1 - MOMENTUM)),
+        tf.add(tf.mul(runningVariance, MOMENTUM), tf.mul(unbiased, 1 - MOMENTUM)),
+      ];
+    });
+    const actual = runOn("native", () => {
+      const attributes = { momentum: MOMENTUM, varianceFactor: count / (count - 1) };
+      return tf.engine().runKernel(RUNNING_STATISTICS_KERNEL, inputs(), attributes) as tf.Tensor[];
+    });
+    actual.values.forEach((values, index) => {
+      expect(Array.from(values)).toEqual(Array.from(expected.values[index]!));
+    });
+    // The layer's running statistics after a few training batches: the same bits on cpu and on native.
+    const trainedStatistics = (backend: "cpu" | "native") =>
+      runOn(backend, () => {
+        const store = new ParameterStore("bn", 1);
+        const layer = new BatchNorm(store, "bn0", [5, 5, 6]);
+        for (let batch = 0; batch < 3; batch++) {
+          const x = tf.tensor(uniformValues([8, 5, 5, 6], 60 + batch, -2, 3), [8, 5, 5, 6]);
+          tf.tidy(() => layer.apply(x, { training: true, updateStatistics: true }));
+          x.dispose();
+        }
+        const statistics = [...store.statistics.values()].map((statistic) => statistic.clone());
+        tf.dispose([...store.trainable.values(), ...store.statistics.values()]);
+        return statistics;
+      });
+    const [cpuStatistics, nativeStatistics] = [trainedStatistics("cpu"), trainedStatistics("native")];
+    nativeStatistics.values.forEach((values, index) => {
+      // The batch statistics differ by float32 rounding (TsganBatchNormTraining sums in float64), so not bit for bit.
+      expect(relativeError(values, cpuStatistics.values[index]!)).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
+    });
+    const kernels = async (backend: "cpu" | "native") => {
+      tf.setBackend(backend);
+      const store = new ParameterStore("bn", 1);
+      const layer = new BatchNorm(store, "bn0", [6]);
+      const x = tf.tensor(uniformValues([8, 6], 70), [8, 6]);
+      const info = await tf.profile(() => tf.tidy(() => layer.apply(x, { training: true, updateStatistics: true })));
+      tf.dispose([x, ...store.trainable.values(), ...store.statistics.values()]);
+      return info.kernelNames;
+    };
+    expect(await kernels("native")).toContain(RUNNING_STATISTICS_KERNEL);
+    expect(await kernels("cpu")).not.toContain(RUNNING_STATISTICS_KERNEL);
   });
 });
 

@@ -1,9 +1,12 @@
 /**
- * Batch normalisation in training mode as two fused kernels on the native backend (names and contract:
- * src/core/engine/fusedKernels.ts; tsgan's BatchNorm layer calls the first whenever the backend has it):
+ * Batch normalisation in training mode as fused kernels on the native backend (names and contract:
+ * src/core/engine/fusedKernels.ts; tsgan's BatchNorm layer calls the first and the third whenever the backend has
+ * them):
  *
  *   TsganBatchNormTraining      {x, scale, offset} {varianceEpsilon} -> [y, mean, variance]
  *   TsganBatchNormTrainingGrad  {dy, x, mean, variance, scale?} {varianceEpsilon} -> [dx, dScale, dOffset]
+ *   TsganRunningStatistics      {runningMean, runningVariance, mean, variance} {momentum, varianceFactor}
+ *                               -> [newMean, newVariance]
  *
  * x is [..., channels] (statistics over every axis but the last); mean and variance (biased, as tf.moments) are
  * [channels]. TsganBatchNormTraining has a registered gradient (src/node/engine/native/gradients.ts) that runs the
@@ -16,7 +19,9 @@ import type { TensorInfo } from "@tensorflow/tfjs-core";
 import {
   BATCH_NORM_TRAINING_GRAD_KERNEL,
   BATCH_NORM_TRAINING_KERNEL,
+  RUNNING_STATISTICS_KERNEL,
   type BatchNormTrainingAttributes,
+  type RunningStatisticsAttributes,
 } from "../../../../core/engine/fusedKernels.js";
 import { allFloat32, sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "../backend.js";
 
@@ -86,7 +91,35 @@ function batchNormTrainingGrad({ inputs, backend, attrs }: NativeKernelArgs): Te
 }
 
 /** The fused batch-normalisation kernels of the native backend. */
+/**
+ * TsganRunningStatistics: the running mean and variance after one batch, in one kernel instead of seven. A few
+ * thousand values at most, so written here: Math.fround after every product and sum, with the constants rounded
+ * as TF.js rounds a scalar, gives exactly the float32 results of the Multiply and Add kernels (a double holds the
+ * exact product of two floats, and the exact sum rounds once more to the same float).
+ */
+function runningStatistics({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
+  const { runningMean, runningVariance, mean, variance } = inputs as Record<string, TensorInfo>;
+  const tensors = [runningMean!, runningVariance!, mean!, variance!];
+  const size = sizeOf(mean!.shape);
+  if (!allFloat32(...tensors) || tensors.some((tensor) => sizeOf(tensor.shape) !== size)) {
+    throw new Error(`${RUNNING_STATISTICS_KERNEL}: the four inputs must be float32 of one size`);
+  }
+  const { momentum, varianceFactor } = attrs as unknown as RunningStatisticsAttributes;
+  const round = Math.fround;
+  const [keep, take, factor] = [round(momentum), round(1 - momentum), round(varianceFactor)];
+  const [oldMean, oldVariance, batchMean, batchVariance] = tensors.map((tensor) => backend.floats(tensor));
+  const newMean = backend.allocate(size);
+  const newVariance = backend.allocate(size);
+  for (let index = 0; index < size; index++) {
+    newMean[index] = round(round(oldMean![index]! * keep) + round(batchMean![index]! * take));
+    const unbiased = round(batchVariance![index]! * factor);
+    newVariance[index] = round(round(oldVariance![index]! * keep) + round(unbiased * take));
+  }
+  return [backend.output(newMean, runningMean!.shape), backend.output(newVariance, runningVariance!.shape)];
+}
+
 export const batchNormKernels: NativeKernelConfig[] = [
   { kernelName: BATCH_NORM_TRAINING_KERNEL, kernelFunc: batchNormTraining },
   { kernelName: BATCH_NORM_TRAINING_GRAD_KERNEL, kernelFunc: batchNormTrainingGrad },
+  { kernelName: RUNNING_STATISTICS_KERNEL, kernelFunc: runningStatistics },
 ];
