@@ -63,7 +63,8 @@ export interface RunOneOptions {
   lockPollMs?: number;
   /**
    * Polled between iterations: true stops the training at a checkpoint of the current iteration (trainRun's
-   * shouldStop), and the run ends "stopped": not evaluated, no outcome written, resumed by the next attempt.
+   * shouldStop), and the run ends "stopped": not evaluated, no outcome written, resumed by the next attempt. Polled
+   * during the evaluation too, which it cuts short.
    */
   shouldStop?: () => boolean;
 }
@@ -157,6 +158,11 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
       ...(spec.metrics ? { metrics: spec.metrics } : {}),
       ...(spec.samples !== undefined ? { samples: spec.samples } : {}),
       log,
+      // A stop during the evaluation (minutes on images) ends it at its next progress report; none is written, and
+      // the next attempt evaluates again. (The stop request itself arrives between metrics, when evaluation yields.)
+      onProgress: () => {
+        if (shouldStop()) throw new RunStopped();
+      },
     });
     await outcome({
       state: "done",

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../../src/core/config.js";
 import type { SweepPlan } from "../../../src/core/sweep/sweepFile.js";
-import { OUTCOME_FILE } from "../../../src/node/sweep/plan.js";
+import { OUTCOME_FILE, writePlan, type RunSpec } from "../../../src/node/sweep/plan.js";
+import { runOne } from "../../../src/node/sweep/runOne.js";
 import { runLocalPool } from "../../../src/node/sweep/pool.js";
 import { closeQueue, enqueueRuns, jobId, openQueue } from "../../../src/node/sweep/queue.js";
 import { startWorker } from "../../../src/node/sweep/worker.js";
@@ -152,6 +153,37 @@ describe("a stopped sweep", () => {
         await closeQueue(queue);
         await redis.stop();
       }
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe("a stop during a run's evaluation", () => {
+  it(
+    "cuts the evaluation short, writes neither report nor outcome, and the next attempt evaluates",
+    async () => {
+      const sweep = plan("evaluating", [1]);
+      const directory = join(scratch, "evaluating");
+      await writePlan(directory, sweep);
+      const spec: RunSpec = {
+        root: join(directory, "base_seed1"),
+        run: sweep.runs[0]!,
+        metrics: ["modes", "divergence"],
+      };
+      const trained = () =>
+        existsSync(join(spec.root, "status.json")) && readJson(join(spec.root, "status.json")).state === "done";
+      // Asked after training (false: the evaluation starts), then from the evaluation's progress (true: stop).
+      let asksAfterTraining = 0;
+      const stopOnceEvaluating = () => trained() && ++asksAfterTraining > 1;
+      const quiet = () => {};
+      expect(await runOne(spec, { log: quiet, shouldStop: stopOnceEvaluating })).toBe("stopped");
+      expect(asksAfterTraining).toBeGreaterThan(1); // the evaluation asked
+      expect(existsSync(join(spec.root, OUTCOME_FILE))).toBe(false);
+      expect(existsSync(join(spec.root, "eval", `step_${String(STEPS).padStart(6, "0")}.json`))).toBe(false);
+
+      expect(await runOne(spec, { log: quiet })).toBe("done");
+      expect(readJson(join(spec.root, OUTCOME_FILE)).state).toBe("done");
+      expect(existsSync(join(spec.root, "eval", `step_${String(STEPS).padStart(6, "0")}.json`))).toBe(true);
     },
     TEST_TIMEOUT_MS,
   );
