@@ -61,6 +61,33 @@ export function printTable(summaries: EngineSummary[], referenceEngine: string |
   }
 }
 
+/**
+ * Each round's ratio to the reference measured beside it (rounds alternate, so a round's pair shares the machine's
+ * state): less moved by the machine's speed changing between rounds than the ratio of the medians. Undefined without
+ * a reference, or when the rounds do not pair up.
+ */
+export function pairedRatios(summary: EngineSummary, reference: EngineSummary | undefined): number[] | undefined {
+  const ours = summary.round_figures_ms;
+  const theirs = reference?.round_figures_ms;
+  if (theirs === undefined || summary === reference || ours.length === 0 || ours.length !== theirs.length) {
+    return undefined;
+  }
+  return ours.map((value, round) => value / theirs[round]!);
+}
+
+/** Prints, per engine, the median and range of its per-round ratios to the reference (pairedRatios). */
+export function printPairedRatios(summaries: EngineSummary[], referenceEngine: string | undefined): void {
+  const reference = summaries.find((summary) => summary.engine === referenceEngine);
+  for (const summary of summaries) {
+    const ratios = pairedRatios(summary, reference);
+    if (ratios === undefined) continue;
+    console.log(
+      `  ${summary.engine}: × ref round by round: median ${median(ratios).toFixed(2)}, ` +
+        `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} over ${ratios.length} rounds`,
+    );
+  }
+}
+
 /** A child's stderr without npm's notices. */
 export function withoutNpmNotices(text: string): string {
   return text

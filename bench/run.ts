@@ -6,7 +6,8 @@
  * Every measurement runs in a fresh process (peak RSS is that engine's alone). tsgan and the reference alternate
  * (A B A B ...) for `--rounds` rounds; the reported figure per engine is the median of its per-round figures (the
  * median step, or for train-loop the mean iteration), next to its fastest single step ("best", close to the
- * uncontended time when other processes load the cores); "× ref" divides by the reference's.
+ * uncontended time when other processes load the cores); "× ref" divides by the reference's. Below the table, each
+ * engine's ratio round by round (its round's figure over the reference's in the same round): median and range.
  * Results go to the terminal and to bench/results/<date>.json. `TSGAN_BENCH_UNFUSED=1 npm run bench ...` measures
  * the native engine without its fused kernels (bench/worker.ts).
  *
@@ -31,8 +32,8 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { commaList, nonNegativeInteger, positiveInteger } from "../src/cli/options.js";
 import { BENCHMARKS } from "./benchmarks.js";
-import type { BenchmarkDefinition, Measurement, Sampling } from "./common.js";
-import { ENGINE_COLUMN, printTable, summarise, withoutNpmNotices } from "./report.js";
+import { median, type BenchmarkDefinition, type Measurement, type Sampling } from "./common.js";
+import { ENGINE_COLUMN, pairedRatios, printPairedRatios, printTable, summarise, withoutNpmNotices } from "./report.js";
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
 /** The peers' scripts: ../shared/peers next to the checkout, or TSGAN_PEERS_DIR (e.g. from a git worktree). */
@@ -237,8 +238,12 @@ function runBenchmark(definition: BenchmarkDefinition, options: Options, withPee
     return summarise(engine, engineRuns, engineRuns.map(figure), definition.gflopPerStep?.(batch), notes.get(engine));
   });
   printTable(summaries, reference?.engine);
-  const referenceMs = summaries.find((summary) => summary.engine === reference?.engine)?.median_ms;
-  const nativeMs = summaries.find((summary) => summary.engine === "tsgan-native")?.median_ms;
+  printPairedRatios(summaries, reference?.engine);
+  const referenceSummary = summaries.find((summary) => summary.engine === reference?.engine);
+  const nativeSummary = summaries.find((summary) => summary.engine === "tsgan-native");
+  const referenceMs = referenceSummary?.median_ms;
+  const nativeMs = nativeSummary?.median_ms;
+  const nativePaired = nativeSummary ? pairedRatios(nativeSummary, referenceSummary) : undefined;
   return {
     benchmark: definition.name,
     batch,
@@ -251,6 +256,8 @@ function runBenchmark(definition: BenchmarkDefinition, options: Options, withPee
       referenceMs !== undefined && nativeMs !== undefined
         ? Math.round((nativeMs / referenceMs) * 1000) / 1000
         : undefined,
+    paired_ratio_native_to_reference:
+      nativePaired === undefined ? undefined : Math.round(median(nativePaired) * 1000) / 1000,
     runs: Object.fromEntries(runs),
   };
 }
