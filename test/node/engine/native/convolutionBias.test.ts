@@ -28,6 +28,19 @@ interface Case {
   chain: (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor) => tf.Tensor;
 }
 
+/** A stride-2 transposed convolution (kernel 4) from [side, side, inChannels] to [2·side, 2·side, channels]. */
+function transposed(side: number, inChannels: number, channels: number): Case {
+  const outputShape: [number, number, number, number] = [BATCH, 2 * side, 2 * side, channels];
+  return {
+    name: `Conv2DTranspose ${side}x${side}x${inChannels} -> ${2 * side}x${2 * side}x${channels}`,
+    kernel: CONV2D_TRANSPOSE_BIAS_KERNEL,
+    inputShape: [side, side, inChannels],
+    build: (store) => new Conv2DTranspose(store, "layer", [side, side, inChannels], channels, 4, 2, INIT),
+    chain: (x, filter, bias) =>
+      tf.add(tf.conv2dTranspose(x as tf.Tensor4D, filter as tf.Tensor4D, outputShape, 2, "same"), bias),
+  };
+}
+
 const cases: Case[] = [
   {
     name: "Conv2D 12x12x8 -> 6x6x16",
@@ -36,23 +49,9 @@ const cases: Case[] = [
     build: (store) => new Conv2D(store, "layer", [12, 12, 8], 16, 4, 2, INIT),
     chain: (x, filter, bias) => tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 2, "same"), bias),
   },
-  {
-    name: "Conv2DTranspose 7x7x16 -> 14x14x8",
-    kernel: CONV2D_TRANSPOSE_BIAS_KERNEL,
-    inputShape: [7, 7, 16],
-    build: (store) => new Conv2DTranspose(store, "layer", [7, 7, 16], 8, 4, 2, INIT),
-    chain: (x, filter, bias) =>
-      tf.add(tf.conv2dTranspose(x as tf.Tensor4D, filter as tf.Tensor4D, [BATCH, 14, 14, 8], 2, "same"), bias),
-  },
-  {
-    // One output channel: the backward passes take the im2col + sgemm route (native/src/conv.cc).
-    name: "Conv2DTranspose 14x14x8 -> 28x28x1",
-    kernel: CONV2D_TRANSPOSE_BIAS_KERNEL,
-    inputShape: [14, 14, 8],
-    build: (store) => new Conv2DTranspose(store, "layer", [14, 14, 8], 1, 4, 2, INIT),
-    chain: (x, filter, bias) =>
-      tf.add(tf.conv2dTranspose(x as tf.Tensor4D, filter as tf.Tensor4D, [BATCH, 28, 28, 1], 2, "same"), bias),
-  },
+  transposed(7, 16, 8),
+  // One output channel: the backward passes take the im2col + sgemm route (native/src/conv.cc).
+  transposed(14, 8, 1),
 ];
 
 /** The layer with a random bias, an input, and output weights for the loss Σ y·w. */
