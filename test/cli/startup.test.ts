@@ -1,6 +1,7 @@
 /**
- * `tsgan --help`, `tsgan train --help` and a mistyped training flag answer without loading TF.js (seconds of
- * start-up): main.ts builds only the command being run, and `tsgan train` loads the trainer after checking its input.
+ * `tsgan --help`, `tsgan train --help`, `tsgan sample --help` and a mistyped training flag answer without loading
+ * TF.js (seconds of start-up): main.ts builds only the command being run, `tsgan train` loads the trainer after
+ * checking its input, and `tsgan sample` its work (sampleAction.ts) once its flags are parsed.
  * TF.js's engine registers itself on the global object when its module loads, which is what is checked here.
  */
 import { execFile } from "node:child_process";
@@ -27,6 +28,7 @@ describe("start-up", () => {
   it("top-level help, a command's help and a bad flag do not load TF.js; training does", async () => {
     expect(await startUp(["--help"])).toEqual({ tfLoaded: false, exitCode: 0 });
     expect(await startUp(["train", "--help"])).toEqual({ tfLoaded: false, exitCode: 0 });
+    expect(await startUp(["sample", "--help"])).toEqual({ tfLoaded: false, exitCode: 0 });
     expect(await startUp(["train", "--steps", "-3"])).toEqual({ tfLoaded: false, exitCode: 2 });
     // The same path loads TF.js once the input is good (a config error found by the trainer: the dataset file).
     const trained = await startUp(["train", "--dataset", "idx:/nonexistent.idx", "--steps", "1"]);
