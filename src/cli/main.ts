@@ -31,18 +31,17 @@ const USER_ERRORS = new Set([
  */
 const SELF_EXPLAINING_ERRORS = new Set(["FileWriteError", "SweepFailedError", "RejectionSamplingError"]);
 
-/** Builds each command from its module, imported only when that command runs. */
+/** Builds each command from its module, imported only when that command runs (sweep configures its subcommands). */
 const COMMANDS: Record<CommandName, (output: OutputConfiguration) => Promise<Command>> = {
-  train: async (output) => (await import("./trainCommand.js")).trainCommand().exitOverride().configureOutput(output),
-  sample: async (output) => (await import("./sampleCommand.js")).sampleCommand().exitOverride().configureOutput(output),
-  theory: async (output) => (await import("./theoryCommand.js")).theoryCommand().exitOverride().configureOutput(output),
-  eval: async (output) => (await import("./evalCommand.js")).evalCommand().exitOverride().configureOutput(output),
-  classifier: async (output) =>
-    (await import("./classifierCommand.js")).classifierCommand().exitOverride().configureOutput(output),
-  lab: async (output) => (await import("./labCommand.js")).labCommand().exitOverride().configureOutput(output),
-  export: async (output) => (await import("./exportCommand.js")).exportCommand().exitOverride().configureOutput(output),
+  train: async () => (await import("./trainCommand.js")).trainCommand(),
+  sample: async () => (await import("./sampleCommand.js")).sampleCommand(),
+  theory: async () => (await import("./theoryCommand.js")).theoryCommand(),
+  eval: async () => (await import("./evalCommand.js")).evalCommand(),
+  classifier: async () => (await import("./classifierCommand.js")).classifierCommand(),
+  lab: async () => (await import("./labCommand.js")).labCommand(),
+  export: async () => (await import("./exportCommand.js")).exportCommand(),
   sweep: async (output) => (await import("./sweepCommand.js")).sweepCommand(output),
-  worker: async (output) => (await import("./workerCommand.js")).workerCommand().exitOverride().configureOutput(output),
+  worker: async () => (await import("./workerCommand.js")).workerCommand(),
 };
 
 /** The command the arguments run (or ask help for: `tsgan help <command>`), if they name one. */
@@ -67,7 +66,9 @@ export async function main(argv: string[]): Promise<number> {
     const invoked = invokedCommand(argv);
     for (const name of Object.keys(COMMAND_DESCRIPTIONS) as CommandName[]) {
       program.addCommand(
-        name === invoked ? await COMMANDS[name](output) : new Command(name).description(COMMAND_DESCRIPTIONS[name]),
+        name === invoked
+          ? (await COMMANDS[name](output)).exitOverride().configureOutput(output)
+          : new Command(name).description(COMMAND_DESCRIPTIONS[name]),
       );
     }
     await program.parseAsync(argv, { from: "user" });
