@@ -6,17 +6,25 @@
  * evaluated as every run is. Its wall time starts from the adopted run's, which is time spent training it.
  *
  * This is how the campaign's tables share runs: `ablation-mnist`'s EMA rows are `results-mnist-best`'s runs, and
- * `results-mnist-long` continues `results-mnist-best`'s seed 1 to 150 000 iterations.
+ * `results-mnist-long` continues `results-mnist-best`'s seed 1 to 150 000 iterations. A run adopts whether its own
+ * attempt reaches it first or a run that shares its training (sharedTraining.ts) trains it: `ablation-mnist`'s
+ * vanilla row comes before the EMA row it shares, and must not train that row from scratch.
+ *
+ * The adoption is recorded in the run's directory (ADOPTION_FILE, and its clock: sweep-clock.json), so that the
+ * run's outcome names it and counts its time whichever process adopted.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readFile, readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { longerRun } from "../../core/config.js";
 import { RunLock } from "../run/lock.js";
 import { RunDirectory } from "../run/runDirectory.js";
-import { asWriteError } from "../visual/files.js";
-import { PLAN_FILE, readClock, readOutcome, sameRunConfig, type RunSpec } from "./plan.js";
+import { asWriteError, writeFileAtomic } from "../visual/files.js";
+import { PLAN_FILE, readClock, readOutcome, sameRunConfig, writeClock, type RunSpec } from "./plan.js";
 import { copyTraining } from "./sharedTraining.js";
+
+/** In an adopted run's directory: which run it started from ({"from": "<sweep>/<run>"}). */
+export const ADOPTION_FILE = "sweep-adoption.json";
 
 /** A finished run of another sweep that a run can start from. */
 export interface AdoptableRun {
@@ -85,9 +93,37 @@ export async function adoptRun(
   if (lock === null) return false;
   try {
     if (existsSync(join(spec.root, "config.json"))) return false;
+    // The record and the clock first: config.json, written last by copyTraining, marks the copy complete.
+    await writeFileAtomic(join(spec.root, ADOPTION_FILE), `${JSON.stringify({ from: adopted.name }, null, 2)}\n`);
+    await writeClock(spec.root, (await readClock(spec.root)) + adopted.seconds);
     await copyTraining(adopted.root, spec.root, spec.run.config);
     return true;
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Starts `spec`'s run from another sweep's finished run of its config when the run has no training of its own yet;
+ * the adopted run, or null when there was nothing to adopt (or another process got to the run first).
+ */
+export async function adoptIfFresh(
+  spec: Pick<RunSpec, "root" | "run">,
+  log: (line: string) => void,
+): Promise<AdoptableRun | null> {
+  if (existsSync(join(spec.root, "config.json"))) return null;
+  const adoptable = await findAdoptableRun(spec);
+  if (adoptable === null || !(await adoptRun(spec, adoptable, log))) return null;
+  log(`tsgan: ${spec.run.name}: starts from ${adoptable.name}, finished at step ${adoptable.steps} by another sweep`);
+  return adoptable;
+}
+
+/** The run `root`'s run started from (ADOPTION_FILE), or undefined when it trained from scratch. */
+export async function readAdoption(root: string): Promise<string | undefined> {
+  try {
+    const { from } = JSON.parse(await readFile(join(root, ADOPTION_FILE), "utf8")) as { from: unknown };
+    return typeof from === "string" ? from : undefined;
+  } catch {
+    return undefined;
   }
 }

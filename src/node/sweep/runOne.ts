@@ -24,7 +24,7 @@ import {
   writeOutcome,
   type RunSpec,
 } from "./plan.js";
-import { adoptRun, findAdoptableRun } from "./adopt.js";
+import { adoptIfFresh, readAdoption } from "./adopt.js";
 import { shareTraining } from "./sharedTraining.js";
 
 /** How often a running attempt records its wall time (sweep-clock.json): a killed attempt loses at most this much. */
@@ -124,7 +124,6 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     });
     await writeClock(spec.root, total);
   };
-  let adoptedFrom: string | undefined;
   try {
     const pollMs = options.lockPollMs ?? LOCK_POLL_MS;
     // A sharer copies its trainer's training when it has none yet, and again when the sweep made both longer.
@@ -135,21 +134,15 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
       const trainHere = options.takeOverForeignLock
         ? undefined
         : async (run: Pick<RunSpec, "root" | "run">) => {
+            await adoptIfFresh(run, log); // another sweep may have trained the trainer already
             await trainWhenFree(run, log, false, pollMs, shouldStop);
             if (shouldStop()) throw new RunStopped(); // the trainer's training is saved, not finished: nothing to copy
           };
       await shareTraining({ ...spec, trainer }, trainHere, log);
       started = performance.now(); // the time spent training (or waiting for) the trainer is the trainer's
-    } else if (!existsSync(join(spec.root, "config.json"))) {
+    } else {
       // Trained already by another sweep beside this one (adopt.ts): start from it, with its wall time.
-      const adoptable = await findAdoptableRun(spec);
-      if (adoptable && (await adoptRun(spec, adoptable, log))) {
-        before += adoptable.seconds;
-        adoptedFrom = adoptable.name;
-        log(
-          `tsgan: ${spec.run.name}: starts from ${adoptable.name}, finished at step ${adoptable.steps} by another sweep`,
-        );
-      }
+      before += (await adoptIfFresh(spec, log))?.seconds ?? 0;
     }
     await trainWhenFree(spec, log, options.takeOverForeignLock ?? false, pollMs, shouldStop);
     if (shouldStop()) throw new RunStopped();
@@ -164,6 +157,8 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
         if (shouldStop()) throw new RunStopped();
       },
     });
+    // Adopted here or, as a trainer, by a run that shares its training (adopt.ts): its directory says which.
+    const adoptedFrom = spec.trainer ? undefined : await readAdoption(spec.root);
     await outcome({
       state: "done",
       ...(spec.trainer ? { trainedBy: spec.trainer.run.name } : {}),

@@ -2,7 +2,8 @@
  * A sweep run that another sweep under the same runs directory has already trained starts from that run instead of
  * training again: with the same config it is only evaluated; with a longer one it continues, bit-identical to a run
  * trained that long from the start. Its wall time includes the adopted run's. Unfinished runs, other configs, the
- * run's own sweep and folders that are not sweeps are never adopted.
+ * run's own sweep and folders that are not sweeps are never adopted. A run is adopted also when a run that shares its
+ * training reaches it first (ablation-mnist's vanilla row before the EMA row it shares).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { resolveConfig, type Config } from "../../../src/core/config.js";
 import { findAdoptableRun } from "../../../src/node/sweep/adopt.js";
 import type { SweepPlan } from "../../../src/core/sweep/sweepFile.js";
 import { readOutcome, writePlan, type RunSpec } from "../../../src/node/sweep/plan.js";
+import { appendFileSync } from "node:fs";
 import { runOne } from "../../../src/node/sweep/runOne.js";
 import { TINY_RING_RUN } from "../../support/tinyRun.js";
 
@@ -86,5 +88,55 @@ describe("a sweep run that another sweep has trained", () => {
     } finally {
       writeFileSync(status, done);
     }
+  });
+});
+
+describe("a trainer whose training a run of its own sweep shares", () => {
+  it("is adopted, not trained, when that run gets to it first; its outcome names the adopted run", async () => {
+    // A runs directory of its own: one finished source, marked so that a copy can be told from a new training.
+    const root = (sweep: string, name: string) => join(scratch, "sharing", sweep, name);
+    const config = resolveConfig(TINY_RING_RUN);
+    const source: RunSpec = { ...spec("first", "base_seed1", config), root: root("first", "base_seed1") };
+    await sweepRun(source);
+    const marker = '{"step":20,"note":"the source run\'s own line"}\n';
+    appendFileSync(join(source.root, "metrics.jsonl"), marker);
+
+    const trainerRun = { name: "ema_seed1", setting: "ema", seed: 1, config };
+    const sharerConfig = resolveConfig({
+      ...TINY_RING_RUN,
+      sampler: "rejection",
+      rejectionCalibrationSteps: 2,
+      rejectionQuantile: 0.5,
+    });
+    const sharerRun = {
+      name: "vanilla_seed1",
+      setting: "vanilla",
+      seed: 1,
+      config: sharerConfig,
+      trainedBy: "ema_seed1",
+    };
+    const trainer: RunSpec = { root: root("ablation", "ema_seed1"), run: trainerRun, metrics: ["modes"], samples: 100 };
+    const sharer: RunSpec = {
+      root: root("ablation", "vanilla_seed1"),
+      run: sharerRun,
+      metrics: ["modes"],
+      samples: 100,
+      trainer: { root: trainer.root, run: trainerRun },
+    };
+    const plan: SweepPlan = { name: "ablation", quantities: [], settings: [], runs: [sharerRun, trainerRun] };
+    await writePlan(dirname(trainer.root), plan);
+    const lines: string[] = [];
+    await runOne(sharer, { log: (line) => lines.push(line) }); // the sharer first, as the sweep's order has it
+    expect(lines).toContain("tsgan: ema_seed1: starts from first/base_seed1, finished at step 20 by another sweep");
+    for (const run of [trainer, sharer]) {
+      expect(readFileSync(join(run.root, "metrics.jsonl"), "utf8").endsWith(marker)).toBe(true); // copied, not trained
+      expect(tensors(run.root, "000020").equals(tensors(source.root, "000020"))).toBe(true);
+    }
+    await runOne(trainer, { log: quiet });
+    const [outcome, original] = [await readOutcome(trainer.root), await readOutcome(source.root)];
+    expect(outcome).toMatchObject({ state: "done", adoptedFrom: "first/base_seed1" });
+    expect(outcome!.seconds).toBeGreaterThan(original!.seconds); // the adopted run's time is counted
+    expect(await readOutcome(sharer.root)).toMatchObject({ state: "done", trainedBy: "ema_seed1" });
+    expect((await readOutcome(sharer.root))?.adoptedFrom).toBeUndefined();
   });
 });
