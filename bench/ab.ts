@@ -4,15 +4,25 @@
  * both variants see the same machine. Less noisy than comparing two `npm run bench` runs, on a machine whose speed
  * moves by more than a few percent from one minute to the next.
  *
- *   npx tsx bench/ab.ts <benchmark> <Kernel,Kernel,...> [steps]
+ *   npx tsx bench/ab.ts <benchmark|config.json> <Kernel,Kernel,...> [steps]
  *   npx tsx bench/ab.ts dcgan-step TsganRunningStatistics 40
+ *   npx tsx bench/ab.ts configs/results/mnist-best.json TsganMomentumSgd,TsganMovingAverage 40
  *
- * Prints one JSON line: the median step with and without, and their ratio. Native backend only (the kernels are its).
+ * A config file stands for its own GAN's step (createGanStep: D update, G update, EMA of G when it keeps one) on
+ * batches of its real training data. Prints one JSON line: the median step with and without, and their ratio.
+ * Native backend only (the kernels are its).
  */
 import { tf } from "../src/core/engine/tf.js";
 import { selectBackend } from "../src/node/engine/select.js";
+import { readConfigFile } from "../src/cli/trainCommand.js";
+import { resolveConfig } from "../src/core/config.js";
+import { dataShape } from "../src/core/data/dataset.js";
+import { realBatch } from "../src/core/data/batches.js";
+import { networkInitialization } from "../src/core/models/index.js";
+import { loadDatasetFor } from "../src/node/datasets.js";
 import { BENCHMARKS } from "./benchmarks.js";
-import { median, round1 } from "./common.js";
+import { median, round1, type StepRunner } from "./common.js";
+import { createGanStep } from "./dcgan-step.js";
 
 /** Untimed steps of each variant first: oneDNN builds its primitives, the buffer pool fills. */
 const WARMUP_STEPS = 4;
@@ -20,8 +30,9 @@ const DEFAULT_STEPS = 40;
 
 const [benchmarkName, kernelList, stepsText] = process.argv.slice(2);
 const definition = BENCHMARKS.find((candidate) => candidate.name === benchmarkName);
-if (definition?.create === undefined || kernelList === undefined) {
-  console.error("usage: npx tsx bench/ab.ts <dcgan-step|mlp-step> <Kernel,Kernel,...> [steps]");
+const fromConfig = benchmarkName?.endsWith(".json") ?? false;
+if ((definition?.create === undefined && !fromConfig) || kernelList === undefined) {
+  console.error("usage: npx tsx bench/ab.ts <dcgan-step|mlp-step|config.json> <Kernel,Kernel,...> [steps]");
   process.exit(2);
 }
 const steps = stepsText === undefined ? DEFAULT_STEPS : Number(stepsText);
@@ -47,7 +58,17 @@ const register = (on: boolean) => {
   }
 };
 
-const runner = definition.create(definition.defaults.batch);
+/** The step of a config file's GAN, on its training data's batches (as `tsgan train --config` builds it). */
+function configStep(path: string): StepRunner {
+  const config = resolveConfig({ ...readConfigFile(path), backend: "native" });
+  const dataset = loadDatasetFor(config);
+  const shape = dataShape(dataset);
+  const batch = (step: number) =>
+    tf.tensor(realBatch(dataset, step, config.batchSize, config.seed), [config.batchSize, ...shape]);
+  return createGanStep(config, shape, batch, networkInitialization(config, dataset));
+}
+
+const runner = fromConfig ? configStep(benchmarkName!) : definition!.create!(definition!.defaults.batch);
 const times = { with: [] as number[], without: [] as number[] };
 for (let index = 0; index < WARMUP_STEPS + steps; index++) {
   // Alternate which variant goes first, so neither always follows the other.
@@ -65,7 +86,7 @@ const withMs = median(times.with);
 const withoutMs = median(times.without);
 console.log(
   JSON.stringify({
-    benchmark: definition.name,
+    benchmark: definition?.name ?? benchmarkName,
     kernels: kernels.map((config) => config.kernelName),
     steps,
     with_ms: round1(withMs),

@@ -10,6 +10,8 @@
 import { resolveConfig, type Config } from "../src/core/config.js";
 import { Rng } from "../src/core/engine/random.js";
 import { tf } from "../src/core/engine/tf.js";
+import type { NetworkInitialization } from "../src/core/models/index.js";
+import { emaDecayAt, updateEma } from "../src/core/training/ema.js";
 import { createGan, disposeGan, type Gan } from "../src/core/training/gan.js";
 import { sampleNoise } from "../src/core/training/noise.js";
 import { discriminatorStep, generatorStep } from "../src/core/training/steps.js";
@@ -47,9 +49,17 @@ export function dcganBenchmarkConfig(batchSize: number): Config {
   });
 }
 
-/** Builds the GAN and returns one training step (D update + G update, losses read back as the peer's .item()). */
-export function createGanStep(config: Config, dataShape: number[], realBatch: (step: number) => tf.Tensor): StepRunner {
-  const gan: Gan = createGan(config, dataShape);
+/**
+ * Builds the GAN and returns one training step (D update + G update, and the EMA of G's weights when the config keeps
+ * one; losses read back as the peer's .item()).
+ */
+export function createGanStep(
+  config: Config,
+  dataShape: number[],
+  realBatch: (step: number) => tf.Tensor,
+  initialization: NetworkInitialization = {},
+): StepRunner {
+  const gan: Gan = createGan(config, dataShape, initialization);
   let step = 0;
   return {
     step: () => {
@@ -60,6 +70,7 @@ export function createGanStep(config: Config, dataShape: number[], realBatch: (s
       const seeds = { generator: step, discriminator: step };
       const discriminatorMetrics = discriminatorStep(gan, real, discriminatorNoise, seeds);
       const generatorMetrics = generatorStep(gan, generatorNoise, seeds);
+      if (gan.generatorEma) updateEma(gan.generatorEma, gan.generator, emaDecayAt(config, step)); // as Algorithm 1
       const losses = [discriminatorMetrics.loss.dataSync()[0], generatorMetrics.loss.dataSync()[0]];
       tf.dispose([real, discriminatorNoise, generatorNoise]);
       tf.dispose(Object.values(discriminatorMetrics));

@@ -1,5 +1,6 @@
-// A fused Adam update: the ~13 element-wise ops of an Adam step (src/core/training/optimizers.ts) in one pass.
-// Operation order and float32 rounding follow that op chain exactly, so results are bit-identical to it.
+// Fused optimizer updates: the ~13 element-wise ops of an Adam step, the 4 of a momentum-SGD step
+// (src/core/training/optimizers.ts) and the 3 of an exponential moving average (src/core/training/ema.ts), each in
+// one pass. Operation order and float32 rounding follow those op chains exactly, so results are bit-identical to them.
 // And the global gradient norm √(Σ g²) over a list of arrays in one call (instead of square + sum per gradient).
 #include <cmath>
 #include <vector>
@@ -49,6 +50,55 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
       newV[i] = vNext;
       newVariable[i] = variable[i] - update;
     }
+  });
+  return info.Env().Undefined();
+}
+
+/**
+ * momentumSgd(variable, gradient, velocity, newVariable, newVelocity, coefficients Float64Array):
+ *   u' = u·μ − g·α;  θ' = θ + u'
+ * coefficients: [μ, α] (rounded here to float32 as TF.js rounds scalar operands).
+ */
+Napi::Value MomentumSgd(const Napi::CallbackInfo& info) {
+  auto variableArray = info[0].As<Napi::Float32Array>();
+  const float* variable = floatArg(info, 0);
+  const float* gradient = floatArg(info, 1);
+  const float* velocity = floatArg(info, 2);
+  float* newVariable = floatArg(info, 3);
+  float* newVelocity = floatArg(info, 4);
+  auto coefficients = info[5].As<Napi::Float64Array>();
+  if (coefficients.ElementLength() != 2) throw Napi::Error::New(info.Env(), "momentumSgd: expected 2 coefficients");
+  const float momentum = static_cast<float>(coefficients[0]);
+  const float learningRate = static_cast<float>(coefficients[1]);
+  const int64_t n = static_cast<int64_t>(variableArray.ElementLength());
+  parallelFor(n, [=](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; i++) {
+      const float velocityNext = velocity[i] * momentum - gradient[i] * learningRate;
+      newVelocity[i] = velocityNext;
+      newVariable[i] = variable[i] + velocityNext;
+    }
+  });
+  return info.Env().Undefined();
+}
+
+/**
+ * movingAverage(average, value, newAverage, coefficients Float64Array):  a' = a·β + x·(1 − β)
+ * coefficients: [β, 1 − β] (computed in double by the caller, rounded here to float32).
+ */
+Napi::Value MovingAverage(const Napi::CallbackInfo& info) {
+  auto averageArray = info[0].As<Napi::Float32Array>();
+  const float* average = floatArg(info, 0);
+  const float* value = floatArg(info, 1);
+  float* newAverage = floatArg(info, 2);
+  auto coefficients = info[3].As<Napi::Float64Array>();
+  if (coefficients.ElementLength() != 2) throw Napi::Error::New(info.Env(), "movingAverage: expected 2 coefficients");
+  const float decay = static_cast<float>(coefficients[0]);
+  const float oneMinusDecay = static_cast<float>(coefficients[1]);
+  const int64_t n = static_cast<int64_t>(averageArray.ElementLength());
+  parallelFor(n, [=](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; i++) newAverage[i] = average[i] * decay + value[i] * oneMinusDecay;
   });
   return info.Env().Undefined();
 }
@@ -118,6 +168,8 @@ Napi::Value SumOfSquares(const Napi::CallbackInfo& info) {
 
 void registerOptimizers(Napi::Env env, Napi::Object exports) {
   exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
+  exports.Set("momentumSgd", Napi::Function::New(env, MomentumSgd, "momentumSgd"));
+  exports.Set("movingAverage", Napi::Function::New(env, MovingAverage, "movingAverage"));
   exports.Set("sumOfSquares", Napi::Function::New(env, SumOfSquares, "sumOfSquares"));
 }
 

@@ -31,6 +31,34 @@ export interface AdamKernelAttributes {
 }
 
 /**
+ * `TsganMomentumSgd`: one update of SGD with momentum (the paper's optimizer) of one variable in one pass.
+ *   inputs {variable, gradient, velocity} (float32, one size) → [newVariable, newVelocity]
+ * Bit-identical to the op chain of src/core/training/optimizers.ts (u·μ − g·α, then θ + u, each rounded to float32).
+ */
+export const MOMENTUM_SGD_KERNEL = "TsganMomentumSgd";
+
+/** Attributes of TsganMomentumSgd (the kernel rounds each to float32, as TF.js rounds a scalar operand). */
+export interface MomentumSgdKernelAttributes {
+  momentum: number;
+  learningRate: number;
+}
+
+/**
+ * `TsganMovingAverage`: an exponential moving average's update in one pass.
+ *   inputs {average, value} (float32, one size) → newAverage = average·decay + value·oneMinusDecay
+ * Bit-identical to those ops in TF.js (each product and the sum rounded to float32, the constants too): the EMA of
+ * G's weights (src/core/training/ema.ts).
+ */
+export const MOVING_AVERAGE_KERNEL = "TsganMovingAverage";
+
+/** Attributes of TsganMovingAverage, computed in float64 by the caller. */
+export interface MovingAverageKernelAttributes {
+  decay: number;
+  /** 1 − decay. */
+  oneMinusDecay: number;
+}
+
+/**
  * `TsganBatchNormTraining`: batch normalisation with the batch's own statistics, differentiable in x, scale and
  * offset (through the statistics; its gradient is the backend's business).
  *   inputs {x: [..., channels], scale: [channels], offset: [channels]} → [y (shape of x), mean, variance]
@@ -97,6 +125,8 @@ export interface RunningStatisticsAttributes {
 /** Every fused kernel a backend may register (the benchmark drops them to show what they are worth). */
 export const FUSED_KERNELS = [
   ADAM_KERNEL,
+  MOMENTUM_SGD_KERNEL,
+  MOVING_AVERAGE_KERNEL,
   BATCH_NORM_TRAINING_KERNEL,
   GLOBAL_NORM_KERNEL,
   CONV2D_BIAS_KERNEL,
@@ -120,6 +150,22 @@ export function runFusedAdam(
   attributes: AdamKernelAttributes,
 ): [Tensor, Tensor, Tensor] {
   return tf.engine().runKernel(ADAM_KERNEL, inputs, { ...attributes }) as unknown as [Tensor, Tensor, Tensor];
+}
+
+/** Runs TsganMomentumSgd (check backendHasKernel first); returns [newVariable, newVelocity]. */
+export function runFusedMomentumSgd(
+  inputs: { variable: Tensor; gradient: Tensor; velocity: Tensor },
+  attributes: MomentumSgdKernelAttributes,
+): [Tensor, Tensor] {
+  return tf.engine().runKernel(MOMENTUM_SGD_KERNEL, inputs, { ...attributes }) as unknown as [Tensor, Tensor];
+}
+
+/** Runs TsganMovingAverage (check backendHasKernel first); returns the new average. */
+export function runFusedMovingAverage(
+  inputs: { average: Tensor; value: Tensor },
+  attributes: MovingAverageKernelAttributes,
+): Tensor {
+  return tf.engine().runKernel(MOVING_AVERAGE_KERNEL, inputs, { ...attributes }) as Tensor;
 }
 
 /** Runs TsganGlobalNorm (check backendHasKernel first): √(Σ_i Σ t_i²) as a scalar. */

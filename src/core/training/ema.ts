@@ -18,6 +18,7 @@
  * is not one, and the EMA network, never trained, would never renormalise them.
  */
 import type { Config } from "../config.js";
+import { MOVING_AVERAGE_KERNEL, backendHasKernel, runFusedMovingAverage } from "../engine/fusedKernels.js";
 import { tf, type Tensor } from "../engine/tf.js";
 import { buildGenerator, RESTORING } from "../models/index.js";
 import type { Network } from "../models/network.js";
@@ -64,12 +65,20 @@ export function emaDecayAt(config: Pick<Config, "generatorEma" | "generatorEmaWa
   return config.generatorEmaWarmup ? Math.min(decay, (1 + step) / (WARMUP_OFFSET + step)) : decay;
 }
 
-/** One EMA update after a G step: θ_ema ← β·θ_ema + (1 − β)·θ for weights; statistics copied (file comment). */
+/**
+ * One EMA update after a G step: θ_ema ← β·θ_ema + (1 − β)·θ for weights; statistics copied (file comment). On a
+ * backend with the fused TsganMovingAverage kernel each weight's update is one kernel instead of three, bit-identical.
+ */
 export function updateEma(ema: Network, generator: Network, decay: number): void {
+  const fused = backendHasKernel(MOVING_AVERAGE_KERNEL);
   tf.tidy(() => {
     for (const [name, average] of ema.store.trainable) {
-      const current = generator.store.trainable.get(name)!;
-      average.assign(tf.add(tf.mul(average, decay), tf.mul(current, 1 - decay)));
+      const value = generator.store.trainable.get(name)!;
+      average.assign(
+        fused
+          ? runFusedMovingAverage({ average, value }, { decay, oneMinusDecay: 1 - decay })
+          : tf.add(tf.mul(average, decay), tf.mul(value, 1 - decay)),
+      );
     }
     for (const [name, statistic] of ema.store.statistics) {
       statistic.assign(ownCopy(generator.store.statistics.get(name)!));

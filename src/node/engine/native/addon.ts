@@ -145,6 +145,17 @@ export interface NativeAddon {
     newV: Float32Array,
     coefficients: Float64Array,
   ): void;
+  /** u' = u·μ − g·α; θ' = θ + u'. coefficients: [μ, α]. */
+  momentumSgd(
+    variable: Float32Array,
+    gradient: Float32Array,
+    velocity: Float32Array,
+    newVariable: Float32Array,
+    newVelocity: Float32Array,
+    coefficients: Float64Array,
+  ): void;
+  /** a' = a·β + x·(1 − β). coefficients: [β, 1 − β]. */
+  movingAverage(average: Float32Array, value: Float32Array, newAverage: Float32Array, coefficients: Float64Array): void;
   /** Σ x² over every element of every array, in float64 (independent of the thread count). */
   sumOfSquares(arrays: Float32Array[]): number;
   batchNormTraining(

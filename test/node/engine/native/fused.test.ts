@@ -1,6 +1,7 @@
 /**
  * The fused kernels that tsgan's layers and optimizers call on the native backend, vs the same computations
- * written as TF.js ops on the cpu backend: TsganAdam and TsganRunningStatistics (bit-identical),
+ * written as TF.js ops on the cpu backend: TsganAdam, TsganMomentumSgd, TsganMovingAverage and TsganRunningStatistics
+ * (bit-identical),
  * TsganBatchNormTraining and its registered gradient, TsganGlobalNorm (contract: src/core/engine/fusedKernels.ts); that tsgan's Adam, BatchNorm and global
  * gradient norm actually run them on native (and not elsewhere); and the fused gradients' deference to the stock
  * formulas when a backward pass is itself differentiated.
@@ -12,10 +13,15 @@ import {
   ADAM_KERNEL,
   BATCH_NORM_TRAINING_KERNEL,
   GLOBAL_NORM_KERNEL,
+  MOMENTUM_SGD_KERNEL,
+  MOVING_AVERAGE_KERNEL,
   RUNNING_STATISTICS_KERNEL,
 } from "../../../../src/core/engine/fusedKernels.js";
 import { BatchNorm, ParameterStore } from "../../../../src/core/models/layers.js";
-import { Adam } from "../../../../src/core/training/optimizers.js";
+import { resolveConfig } from "../../../../src/core/config.js";
+import { buildGenerator } from "../../../../src/core/models/index.js";
+import { emaDecayAt, updateEma } from "../../../../src/core/training/ema.js";
+import { Adam, MomentumSgd } from "../../../../src/core/training/optimizers.js";
 import { globalNorm } from "../../../../src/core/training/steps.js";
 import { nativeInfo, setNativeThreads } from "../../../../src/node/engine/native/index.js";
 import {
@@ -79,6 +85,72 @@ describe("TsganAdam", () => {
   it("is registered for the native backend only", () => {
     expect(tf.getKernel(ADAM_KERNEL, "native")).toBeDefined();
     expect(tf.getKernel(ADAM_KERNEL, "cpu")).toBeUndefined();
+  });
+});
+
+describe("TsganMomentumSgd and TsganMovingAverage", () => {
+  const shape = [100, 627]; // large enough to run on both threads
+  const values = (seed: number, low = -1, high = 1) => tf.tensor(uniformValues(shape, seed, low, high), shape);
+
+  // The paper's momentum ramp and learning rates (configs/results/mnist-paper.json), and a tiny decayed rate.
+  for (const [momentum, learningRate] of [
+    [0.5, 0.1],
+    [0.58, 0.05],
+    [0.7, 1e-6],
+  ] as const) {
+    it(`TsganMomentumSgd equals u·μ − g·α, θ + u bit for bit (μ ${momentum}, α ${learningRate})`, () => {
+      const inputs = () => ({
+        variable: values(1),
+        gradient: values(2, -1e-2, 1e-2),
+        velocity: values(3, -1e-3, 1e-3),
+      });
+      const expected = runOn("cpu", () => {
+        const { variable, gradient, velocity } = inputs();
+        const newVelocity = tf.sub(tf.mul(velocity, momentum), tf.mul(gradient, learningRate));
+        return [tf.add(variable, newVelocity), newVelocity];
+      });
+      const actual = runOn("native", () => {
+        const attributes = { momentum, learningRate };
+        return tf.engine().runKernel(MOMENTUM_SGD_KERNEL, inputs(), attributes) as tf.Tensor[];
+      });
+      actual.values.forEach((result, index) => {
+        expect(Array.from(result)).toEqual(Array.from(expected.values[index]!));
+      });
+    });
+  }
+
+  // The EMA's warm-up decays (step 0: 0.1; step 100: ~0.92) and its constant β.
+  for (const decay of [0.1, 101 / 110, 0.999]) {
+    it(`TsganMovingAverage equals a·β + x·(1 − β) bit for bit (β ${decay.toFixed(4)})`, () => {
+      const inputs = () => ({ average: values(4), value: values(5) });
+      const expected = runOn("cpu", () => {
+        const { average, value } = inputs();
+        return [tf.add(tf.mul(average, decay), tf.mul(value, 1 - decay))];
+      });
+      const actual = runOn("native", () => [
+        tf.engine().runKernel(MOVING_AVERAGE_KERNEL, inputs(), { decay, oneMinusDecay: 1 - decay }) as tf.Tensor,
+      ]);
+      expect(Array.from(actual.values[0]!)).toEqual(Array.from(expected.values[0]!));
+    });
+  }
+
+  it("refuse inputs of different sizes and missing attributes in one line", () => {
+    tf.setBackend("native");
+    const [a, b] = [tf.zeros([3]), tf.zeros([4])];
+    expect(() =>
+      tf.engine().runKernel(MOVING_AVERAGE_KERNEL, { average: a, value: b }, { decay: 0.9, oneMinusDecay: 0.1 }),
+    ).toThrow(`${MOVING_AVERAGE_KERNEL}: average, value must be float32 of one size`);
+    expect(() =>
+      tf.engine().runKernel(MOMENTUM_SGD_KERNEL, { variable: a, gradient: a, velocity: a }, { momentum: 0.5 }),
+    ).toThrow(`${MOMENTUM_SGD_KERNEL}: attribute learningRate missing`);
+    tf.dispose([a, b]);
+  });
+
+  it("are registered for the native backend only", () => {
+    for (const kernel of [MOMENTUM_SGD_KERNEL, MOVING_AVERAGE_KERNEL]) {
+      expect(tf.getKernel(kernel, "native")).toBeDefined();
+      expect(tf.getKernel(kernel, "cpu")).toBeUndefined();
+    }
   });
 });
 
@@ -174,7 +246,7 @@ describe("TsganBatchNormTraining statistics in a loss", () => {
   });
 });
 
-describe("tsgan's Adam and BatchNorm run on the fused kernels on native", () => {
+describe("tsgan's optimizers, EMA and BatchNorm run on the fused kernels on native", () => {
   /** Names of the kernels that `compute` ran on `backend` (from tf.profile). */
   async function kernelsRun(backend: "cpu" | "native", compute: () => void): Promise<string[]> {
     tf.setBackend(backend);
@@ -215,6 +287,78 @@ describe("tsgan's Adam and BatchNorm run on the fused kernels on native", () => 
     };
     expect(await kernels("native")).toContain(ADAM_KERNEL);
     expect(await kernels("cpu")).not.toContain(ADAM_KERNEL);
+  });
+
+  it("MomentumSgd calls TsganMomentumSgd on native, the ops on cpu, and both give the same bits", async () => {
+    const shape = [37, 29];
+    // A ramp from 0.5 to 0.7 over the three updates and a decaying rate: every coefficient changes per update.
+    const schedule = {
+      learningRate: 0.1,
+      learningRateDecay: 1.5,
+      minimumLearningRate: 0,
+      momentum: 0.5,
+      finalMomentum: 0.7,
+      rampUpdates: [0, 2] as const,
+    };
+    const train = (backend: "cpu" | "native") => {
+      tf.setBackend(backend);
+      const variable = tf.variable(tf.tensor(uniformValues(shape, 22), shape));
+      const optimizer = new MomentumSgd([variable], ["weights"], schedule);
+      for (let step = 0; step < 3; step++) {
+        const gradient = tf.tensor(uniformValues(shape, 40 + step, -1e-2, 1e-2), shape);
+        optimizer.apply([gradient]);
+        gradient.dispose();
+      }
+      const state = optimizer.getState();
+      const values = [Float32Array.from(variable.dataSync()), ...[...state.slots.values()].map((t) => t.dataSync())];
+      tf.dispose([...state.slots.values(), variable]);
+      optimizer.dispose();
+      return values.map((array) => Array.from(array));
+    };
+    expect(train("native")).toEqual(train("cpu"));
+    const kernels = async (backend: "cpu" | "native") => {
+      tf.setBackend(backend);
+      const variable = tf.variable(tf.zeros(shape));
+      const optimizer = new MomentumSgd([variable], ["weights"], schedule);
+      const gradient = tf.onesLike(variable);
+      const names = await kernelsRun(backend, () => optimizer.apply([gradient]));
+      tf.dispose([gradient, variable]);
+      optimizer.dispose();
+      return names;
+    };
+    expect(await kernels("native")).toContain(MOMENTUM_SGD_KERNEL);
+    expect(await kernels("cpu")).not.toContain(MOMENTUM_SGD_KERNEL);
+  });
+
+  it("the EMA of G calls TsganMovingAverage on native, the ops on cpu, and both give the same bits", async () => {
+    const config = (seed: number) =>
+      resolveConfig({ dataset: "ring-2d", arch: "mlp", seed, mlp: { generatorHidden: [16] } });
+    const averaged = (backend: "cpu" | "native") => {
+      tf.setBackend(backend);
+      const generator = buildGenerator(config(1), [2]);
+      const ema = buildGenerator(config(2), [2]); // other initial values than G's
+      for (let step = 0; step < 3; step++) {
+        tf.tidy(() => {
+          for (const variable of generator.store.trainable.values()) variable.assign(tf.mul(variable, 1.5));
+        });
+        updateEma(ema, generator, emaDecayAt({ generatorEma: 0.999, generatorEmaWarmup: true }, step));
+      }
+      const values = [...ema.store.trainable.values()].map((variable) => Array.from(variable.dataSync()));
+      generator.dispose();
+      ema.dispose();
+      return values;
+    };
+    expect(averaged("native")).toEqual(averaged("cpu"));
+    const kernels = async (backend: "cpu" | "native") => {
+      tf.setBackend(backend);
+      const [generator, ema] = [buildGenerator(config(1), [2]), buildGenerator(config(2), [2])];
+      const names = await kernelsRun(backend, () => updateEma(ema, generator, 0.999));
+      generator.dispose();
+      ema.dispose();
+      return names;
+    };
+    expect(await kernels("native")).toContain(MOVING_AVERAGE_KERNEL);
+    expect(await kernels("cpu")).not.toContain(MOVING_AVERAGE_KERNEL);
   });
 
   it("BatchNorm in training mode calls TsganBatchNormTraining on native and matches cpu", async () => {
