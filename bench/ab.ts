@@ -9,7 +9,8 @@
  *   npx tsx bench/ab.ts configs/results/mnist-best.json TsganMomentumSgd,TsganMovingAverage 40
  *
  * A config file stands for its own GAN's step (createGanStep: D update, G update, EMA of G when it keeps one) on
- * batches of its real training data. Prints one JSON line: the median step with and without, and their ratio.
+ * batches of its real training data. Without a fused kernel tsgan runs its op chain; without a native kernel that
+ * replaces a stock TF.js one (Transpose, Conv2D, ...), the stock cpu kernel runs in its place. Prints one JSON line: the median step with and without, and their ratio.
  * Native backend only (the kernels are its).
  */
 import { tf } from "../src/core/engine/tf.js";
@@ -19,6 +20,8 @@ import { resolveConfig } from "../src/core/config.js";
 import { dataShape } from "../src/core/data/dataset.js";
 import { realBatch } from "../src/core/data/batches.js";
 import { networkInitialization } from "../src/core/models/index.js";
+import { samplesPerMinibatch } from "../src/core/models/packing.js";
+import { guardedCpuKernel } from "../src/node/engine/native/backend.js";
 import { loadDatasetFor } from "../src/node/datasets.js";
 import { BENCHMARKS } from "./benchmarks.js";
 import { median, round1, type StepRunner } from "./common.js";
@@ -50,11 +53,24 @@ const kernels = kernelList.split(",").map((name) => {
   }
   return config;
 });
+/**
+ * "Without" a kernel is what the backend would run in its place: nothing for tsgan's fused kernels (tsgan then runs
+ * the op chain), the stock cpu kernel for a TF.js kernel the native backend replaces (e.g. Transpose).
+ */
+const stockKernels = new Map(
+  kernels.flatMap((config) => {
+    const stock = tf.getKernel(config.kernelName, "cpu");
+    if (stock === undefined) return [];
+    const kernelFunc = guardedCpuKernel(stock.kernelFunc);
+    return [[config.kernelName, { ...stock, backendName: "native", kernelFunc }] as const];
+  }),
+);
 const register = (on: boolean) => {
   for (const config of kernels) {
-    const registered = tf.getKernel(config.kernelName, "native") !== undefined;
-    if (on && !registered) tf.registerKernel(config);
-    if (!on && registered) tf.unregisterKernel(config.kernelName, "native");
+    const stock = stockKernels.get(config.kernelName);
+    if (tf.getKernel(config.kernelName, "native") !== undefined) tf.unregisterKernel(config.kernelName, "native");
+    if (on) tf.registerKernel(config);
+    else if (stock) tf.registerKernel(stock);
   }
 };
 
@@ -63,8 +79,8 @@ function configStep(path: string): StepRunner {
   const config = resolveConfig({ ...readConfigFile(path), backend: "native" });
   const dataset = loadDatasetFor(config);
   const shape = dataShape(dataset);
-  const batch = (step: number) =>
-    tf.tensor(realBatch(dataset, step, config.batchSize, config.seed), [config.batchSize, ...shape]);
+  const count = samplesPerMinibatch(config);
+  const batch = (step: number) => tf.tensor(realBatch(dataset, step, count, config.seed), [count, ...shape]);
   return createGanStep(config, shape, batch, networkInitialization(config, dataset));
 }
 

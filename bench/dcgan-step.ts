@@ -11,6 +11,7 @@ import { resolveConfig, type Config } from "../src/core/config.js";
 import { Rng } from "../src/core/engine/random.js";
 import { tf } from "../src/core/engine/tf.js";
 import type { NetworkInitialization } from "../src/core/models/index.js";
+import { samplesPerMinibatch } from "../src/core/models/packing.js";
 import { emaDecayAt, updateEma } from "../src/core/training/ema.js";
 import { createGan, disposeGan, type Gan } from "../src/core/training/gan.js";
 import { sampleNoise } from "../src/core/training/noise.js";
@@ -65,8 +66,9 @@ export function createGanStep(
     step: () => {
       const rng = Rng.derive(config.seed, step, "bench");
       const real = realBatch(step);
-      const discriminatorNoise = sampleNoise(config, config.batchSize, rng);
-      const generatorNoise = sampleNoise(config, config.batchSize, rng);
+      // m samples of each kind: batchSize packs of `pack` samples (PacGAN; one each by default)
+      const discriminatorNoise = sampleNoise(config, samplesPerMinibatch(config), rng);
+      const generatorNoise = sampleNoise(config, samplesPerMinibatch(config), rng);
       const seeds = { generator: step, discriminator: step };
       const discriminatorMetrics = discriminatorStep(gan, real, discriminatorNoise, seeds);
       const generatorMetrics = generatorStep(gan, generatorNoise, seeds);

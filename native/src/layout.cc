@@ -1,4 +1,5 @@
-// Data-movement and normalisation kernels: Tile (repeat along axes) and FusedBatchNorm's forward pass.
+// Data-movement and normalisation kernels: Tile (repeat along axes), Transpose (permute axes) and FusedBatchNorm's
+// forward pass.
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -49,6 +50,67 @@ Napi::Value Tile(const Napi::CallbackInfo& info) {
       }
     }
   }, rowGrain);
+  return info.Env().Undefined();
+}
+
+/**
+ * transpose(x, inShape, perm, out): out[i0, ..., ik] = x[j] with j's axis perm[d] at index i_d, out shape =
+ * inShape permuted by perm. When the last axis stays last (PacGAN's packing moves the pack axis next to the
+ * channels), each output row is one contiguous input row and is copied whole; otherwise element by element. The
+ * output is walked in order with an odometer over its axes, so the input offset is updated by one addition per
+ * element (or row) instead of being recomputed from the index.
+ */
+Napi::Value Transpose(const Napi::CallbackInfo& info) {
+  const float* x = floatArg(info, 0);
+  std::vector<int64_t> inShape = intsArg(info, 1);
+  std::vector<int64_t> perm = intsArg(info, 2);
+  float* out = floatArg(info, 3);
+  const size_t rank = inShape.size();
+  if (rank == 0 || perm.size() != rank) throw Napi::Error::New(info.Env(), "transpose: rank mismatch");
+  std::vector<bool> seen(rank, false);
+  for (int64_t axis : perm) {
+    if (axis < 0 || axis >= static_cast<int64_t>(rank) || seen[axis]) {
+      throw Napi::Error::New(info.Env(), "transpose: perm is not a permutation of the axes");
+    }
+    seen[axis] = true;
+  }
+  std::vector<int64_t> inStride(rank, 1);
+  for (size_t d = rank - 1; d-- > 0;) inStride[d] = inStride[d + 1] * inShape[d + 1];
+  // The axes walked: all of them, or all but a last axis that stays last (copied as a block).
+  const bool lastStays = perm[rank - 1] == static_cast<int64_t>(rank) - 1;
+  const int64_t block = lastStays ? inShape[rank - 1] : 1;
+  const size_t walked = lastStays ? rank - 1 : rank;
+  std::vector<int64_t> shape(walked), stride(walked);
+  int64_t rows = 1;
+  for (size_t d = 0; d < walked; d++) {
+    shape[d] = inShape[perm[d]];
+    stride[d] = inStride[perm[d]];
+    rows *= shape[d];
+  }
+  if (rows * block == 0) return info.Env().Undefined();
+  const int64_t grain = std::max<int64_t>(1, kParallelThreshold / block);
+  parallelFor(rows, [&](int64_t begin, int64_t end) {
+    std::vector<int64_t> index(walked, 0);
+    int64_t offset = 0;
+    for (size_t d = walked, rest = static_cast<size_t>(begin); d-- > 0;) {
+      index[d] = static_cast<int64_t>(rest) % shape[d];
+      rest /= static_cast<size_t>(shape[d]);
+      offset += index[d] * stride[d];
+    }
+    for (int64_t row = begin; row < end; row++) {
+      if (block == 1) {
+        out[row] = x[offset];
+      } else {
+        std::memcpy(out + row * block, x + offset, block * sizeof(float));
+      }
+      for (size_t d = walked; d-- > 0;) {  // the odometer: next output index, carrying into outer axes
+        offset += stride[d];
+        if (++index[d] < shape[d]) break;
+        offset -= stride[d] * shape[d];
+        index[d] = 0;
+      }
+    }
+  }, grain);
   return info.Env().Undefined();
 }
 
@@ -104,6 +166,7 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
 
 void registerLayout(Napi::Env env, Napi::Object exports) {
   exports.Set("tile", Napi::Function::New(env, Tile, "tile"));
+  exports.Set("transpose", Napi::Function::New(env, Transpose, "transpose"));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
 }
 

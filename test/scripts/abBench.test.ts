@@ -1,7 +1,8 @@
 /**
  * bench/ab.ts, run as a maintainer runs it: what named native kernels are worth inside one process, for a
  * benchmark or for any config file's GAN step (here a tiny ring GAN with the paper's optimizer and an EMA of G, so
- * that both optimizer kernels are on its path). It prints one JSON line; an unknown kernel is one line and exit 2.
+ * that both optimizer kernels are on its path), against tsgan's op chain for a fused kernel or the stock cpu kernel
+ * for one the native backend replaces. It prints one JSON line; an unknown kernel is one line and exit 2.
  * (The figures themselves are the benchmark's business: only their presence and shape are checked here.)
  */
 import { execFile } from "node:child_process";
@@ -41,6 +42,13 @@ describe("bench/ab.ts", () => {
       steps: 3,
     });
     for (const key of ["with_ms", "without_ms", "ratio"]) expect(result[key]).toBeGreaterThan(0);
+  });
+
+  it("measures a native kernel against the stock cpu kernel it replaces", async () => {
+    const { stdout } = await ab(config, "BatchMatMul", "2");
+    const result = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+    expect(result).toMatchObject({ kernels: ["BatchMatMul"], steps: 2 });
+    expect(result["without_ms"]).toBeGreaterThan(0);
   });
 
   it("refuses a kernel the native backend does not have, in one line", async () => {

@@ -134,6 +134,8 @@ export interface NativeAddon {
     inner: number,
   ): void;
   tile(x: Float32Array, inShape: number[], out: Float32Array, reps: number[]): void;
+  /** out = x with its axes permuted by perm (out's axis i is x's axis perm[i]). */
+  transpose(x: Float32Array, inShape: number[], perm: number[], out: Float32Array): void;
   /** coefficients: [β1, 1 − β1, β2, 1 − β2, √(1 − β2^t), ε, α / (1 − β1^t)]. */
   adam(
     variable: Float32Array,

@@ -1,12 +1,12 @@
 /**
- * Native Tile and FusedBatchNorm vs the TF.js cpu kernels, batch normalisation's gradients as tsgan's layers
+ * Native Tile, Transpose and FusedBatchNorm vs the TF.js cpu kernels (Transpose bit for bit), batch normalisation's gradients as tsgan's layers
  * use them (tf.moments + tf.batchNorm), and the output-array pool's safety rules.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { NativeBackend } from "../../../../src/node/engine/native/index.js";
-import { RELATIVE_TOLERANCE, compareBackends, requireNativeBackend, uniformValues } from "./helpers.js";
+import { RELATIVE_TOLERANCE, compareBackends, requireNativeBackend, runOn, uniformValues } from "./helpers.js";
 
 beforeAll(() => {
   requireNativeBackend();
@@ -38,6 +38,51 @@ describe("Tile", () => {
       expect(error).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
     });
   }
+});
+
+describe("Transpose", () => {
+  const CASES: [number[], number[]][] = [
+    [
+      [64, 2, 28, 28, 3],
+      [0, 2, 3, 1, 4],
+    ], // PacGAN's packing of Stacked MNIST (the last axis stays: row copies)
+    [
+      [32, 2, 28, 28, 3],
+      [0, 2, 3, 4, 1],
+    ], // its gradient's shape, element by element
+    [
+      [7, 5],
+      [1, 0],
+    ],
+    [
+      [3, 4, 5],
+      [2, 0, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [3, 2, 1, 0],
+    ],
+    [[6], [0]],
+    [
+      [1, 9, 1],
+      [2, 1, 0],
+    ],
+  ];
+  for (const [shape, perm] of CASES) {
+    it(`${shape.join("x")} by [${perm.join(", ")}], bit for bit`, () => {
+      const compute = () => [tf.transpose(tf.tensor(uniformValues(shape, 7), shape), perm)];
+      const [expected, actual] = [runOn("cpu", compute), runOn("native", compute)];
+      expect(actual.shapes).toEqual(expected.shapes);
+      expect(Array.from(actual.values[0]!)).toEqual(Array.from(expected.values[0]!));
+    });
+  }
+
+  it("leaves int32 tensors to the cpu kernel, with the same values", () => {
+    tf.setBackend("native");
+    const x = tf.tensor([1, 2, 3, 4, 5, 6], [2, 3], "int32");
+    expect(Array.from(tf.transpose(x).dataSync())).toEqual([1, 4, 2, 5, 3, 6]);
+    x.dispose();
+  });
 });
 
 describe("batch normalisation", () => {

@@ -1,4 +1,4 @@
-/** Tile and FusedBatchNorm (forward) in C++; float32 only, other dtypes use the cpu kernels. */
+/** Tile, Transpose and FusedBatchNorm (forward) in C++; float32 only, other dtypes use the cpu kernels. */
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 
 import { sizeOf, type NativeKernelArgs, type NativeKernelConfig } from "../backend.js";
@@ -11,6 +11,21 @@ function tile({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo | undefi
   const outShape = x.shape.map((size, axis) => size * reps[axis]!);
   const out = backend.allocate(sizeOf(outShape));
   if (out.length > 0) backend.addon.tile(backend.floats(x), x.shape, out, reps);
+  return backend.output(out, outShape);
+}
+
+/**
+ * Transpose: x's axes permuted (out's axis i is x's axis perm[i]). The cpu kernel computes every element's index
+ * from scratch, ~80 ns an element: PacGAN's packing of Stacked MNIST images (a rank-5 permutation, four per step)
+ * took half of that DCGAN step.
+ */
+function transpose({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo | undefined {
+  const { x } = inputs as { x: TensorInfo };
+  const perm = attrs?.["perm"] as number[];
+  if (x.dtype !== "float32" || x.shape.length === 0 || perm.length !== x.shape.length) return undefined;
+  const outShape = perm.map((axis) => x.shape[axis]!);
+  const out = backend.allocate(sizeOf(outShape));
+  if (out.length > 0) backend.addon.transpose(backend.floats(x), x.shape, perm, out);
   return backend.output(out, outShape);
 }
 
@@ -50,5 +65,6 @@ function fusedBatchNorm({ inputs, backend, attrs }: NativeKernelArgs): TensorInf
 /** The layout and normalisation kernels of the native backend. */
 export const layoutKernels: NativeKernelConfig[] = [
   { kernelName: "Tile", kernelFunc: tile },
+  { kernelName: "Transpose", kernelFunc: transpose },
   { kernelName: "FusedBatchNorm", kernelFunc: fusedBatchNorm },
 ];
