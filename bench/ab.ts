@@ -10,8 +10,8 @@
  *
  * A config file stands for its own GAN's step (createGanStep: D update, G update, EMA of G when it keeps one) on
  * batches of its real training data. Without a fused kernel tsgan runs its op chain; without a native kernel that
- * replaces a stock TF.js one (Transpose, Conv2D, ...), the stock cpu kernel runs in its place. Prints one JSON line: the median step with and without, and their ratio.
- * Native backend only (the kernels are its).
+ * replaces a stock TF.js one (Transpose, Conv2D, ...), the stock cpu kernel runs in its place. Prints one JSON line:
+ * the median step with and without, and their ratio. Native backend only (the kernels are its).
  */
 import { tf } from "../src/core/engine/tf.js";
 import { selectBackend } from "../src/node/engine/select.js";

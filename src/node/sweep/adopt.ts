@@ -93,9 +93,12 @@ export async function adoptRun(
   if (lock === null) return false;
   try {
     if (existsSync(join(spec.root, "config.json"))) return false;
-    // The record and the clock first: config.json, written last by copyTraining, marks the copy complete.
+    // The clock and the record first: config.json, written last by copyTraining, marks the copy complete. A copy
+    // cut short is adopted again by the next attempt, whose clock already holds the adopted run's time.
+    if (!existsSync(join(spec.root, ADOPTION_FILE))) {
+      await writeClock(spec.root, (await readClock(spec.root)) + adopted.seconds);
+    }
     await writeFileAtomic(join(spec.root, ADOPTION_FILE), `${JSON.stringify({ from: adopted.name }, null, 2)}\n`);
-    await writeClock(spec.root, (await readClock(spec.root)) + adopted.seconds);
     await copyTraining(adopted.root, spec.root, spec.run.config);
     return true;
   } finally {

@@ -140,9 +140,9 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
           };
       await shareTraining({ ...spec, trainer }, trainHere, log);
       started = performance.now(); // the time spent training (or waiting for) the trainer is the trainer's
-    } else {
-      // Trained already by another sweep beside this one (adopt.ts): start from it, with its wall time.
-      before += (await adoptIfFresh(spec, log))?.seconds ?? 0;
+    } else if (await adoptIfFresh(spec, log)) {
+      // Trained already by another sweep beside this one (adopt.ts): start from it; the clock now holds its time.
+      before = Math.max(before, await readClock(spec.root));
     }
     await trainWhenFree(spec, log, options.takeOverForeignLock ?? false, pollMs, shouldStop);
     if (shouldStop()) throw new RunStopped();

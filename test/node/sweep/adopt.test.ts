@@ -12,8 +12,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { resolveConfig, type Config } from "../../../src/core/config.js";
 import { findAdoptableRun } from "../../../src/node/sweep/adopt.js";
 import type { SweepPlan } from "../../../src/core/sweep/sweepFile.js";
-import { readOutcome, writePlan, type RunSpec } from "../../../src/node/sweep/plan.js";
-import { appendFileSync } from "node:fs";
+import { CLOCK_FILE, OUTCOME_FILE, readOutcome, writePlan, type RunSpec } from "../../../src/node/sweep/plan.js";
+import { ADOPTION_FILE } from "../../../src/node/sweep/adopt.js";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { runOne } from "../../../src/node/sweep/runOne.js";
 import { TINY_RING_RUN } from "../../support/tinyRun.js";
 
@@ -138,5 +139,30 @@ describe("a trainer whose training a run of its own sweep shares", () => {
     expect(outcome!.seconds).toBeGreaterThan(original!.seconds); // the adopted run's time is counted
     expect(await readOutcome(sharer.root)).toMatchObject({ state: "done", trainedBy: "ema_seed1" });
     expect((await readOutcome(sharer.root))?.adoptedFrom).toBeUndefined();
+  });
+});
+
+describe("an adoption cut short", () => {
+  it("is adopted again by the next attempt, which counts the adopted run's time once", async () => {
+    const root = (sweep: string, name: string) => join(scratch, "cut", sweep, name);
+    const config = resolveConfig(TINY_RING_RUN);
+    const source: RunSpec = { ...spec("first", "base_seed1", config), root: root("first", "base_seed1") };
+    await sweepRun(source);
+    // A source that took 1 000 s, so that counting it twice shows.
+    const outcomeFile = join(source.root, OUTCOME_FILE);
+    const outcome = JSON.parse(readFileSync(outcomeFile, "utf8")) as { seconds: number };
+    writeFileSync(outcomeFile, JSON.stringify({ ...outcome, seconds: 1000 }));
+    writeFileSync(join(source.root, CLOCK_FILE), JSON.stringify({ seconds: 1000 }));
+    // The state an adoption killed during its copy leaves: the record and the clock, no config.json.
+    const target: RunSpec = { ...spec("second", "base_seed1", config), root: root("second", "base_seed1") };
+    mkdirSync(target.root, { recursive: true });
+    writeFileSync(join(target.root, ADOPTION_FILE), JSON.stringify({ from: "first/base_seed1" }));
+    writeFileSync(join(target.root, CLOCK_FILE), JSON.stringify({ seconds: 1000 }));
+    await writePlan(dirname(target.root), { name: "second", quantities: [], settings: [], runs: [target.run] });
+    await runOne(target, { log: quiet });
+    const adopted = await readOutcome(target.root);
+    expect(adopted).toMatchObject({ state: "done", adoptedFrom: "first/base_seed1" });
+    expect(adopted!.seconds).toBeGreaterThanOrEqual(1000);
+    expect(adopted!.seconds).toBeLessThan(1500); // 2 000 if counted twice
   });
 });
