@@ -15,7 +15,7 @@
  */
 import { tf } from "../src/core/engine/tf.js";
 import { selectBackend } from "../src/node/engine/select.js";
-import { readConfigFile } from "../src/cli/trainCommand.js";
+import { readConfigFile } from "../src/node/configFile.js";
 import { resolveConfig } from "../src/core/config.js";
 import { dataShape } from "../src/core/data/dataset.js";
 import { realBatch } from "../src/core/data/batches.js";

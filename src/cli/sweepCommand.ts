@@ -28,7 +28,7 @@ import {
 import { writeSweepReport } from "../node/sweep/report.js";
 import { nonNegativeInteger, positiveInteger } from "./options.js";
 import { createRunsProgress } from "./progress.js";
-import { readConfigFile, readJsonObjectFile } from "./trainCommand.js";
+import { readConfigFile, readJsonObjectFile } from "../node/configFile.js";
 import { COMMAND_DESCRIPTIONS } from "./commandDescriptions.js";
 
 /** Some runs of a sweep failed (the report says why): exit 1, after the report is written. */

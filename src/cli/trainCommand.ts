@@ -2,7 +2,6 @@
  * `tsgan train`: flags → config layers → trainRun. Precedence, later wins:
  * schema defaults < the dataset's preset < --config file < flags.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import {
   ConfigError,
@@ -13,6 +12,7 @@ import {
   type Config,
 } from "../core/config.js";
 import { configFromLayers } from "../core/presets.js";
+import { readConfigFile } from "../node/configFile.js";
 import type { TrainRunOptions } from "../node/train.js";
 import { commaList, finiteNumber, integer, onOff } from "./options.js";
 import { createProgress, type Progress } from "./progress.js";
@@ -75,29 +75,6 @@ function helpFor(key: keyof Config): string {
   const listChoices = Array.isArray(fallback) ? configChoices(key) : undefined;
   const values = listChoices ? ` (any of: ${listChoices.join(", ")})` : "";
   return `${reason}${values} (default: ${JSON.stringify(fallback)})`;
-}
-
-/**
- * Reads a JSON file that must hold one object (a --config file, a sweep file): a one-line ConfigError when it is
- * missing, not JSON or not an object. `what` names it in the message ("config file", "sweep file").
- */
-export function readJsonObjectFile(path: string, what = "config file"): Record<string, unknown> {
-  if (!existsSync(path)) throw new ConfigError(`${what} ${path} not found`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`${what} ${path} is not valid JSON: ${(error as Error).message.split("\n")[0]}`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(`${what} ${path} must hold a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/** Reads a --config file: JSON with config keys; a one-line ConfigError on any problem. */
-export function readConfigFile(path: string): Record<string, unknown> {
-  return readJsonObjectFile(path, "config file");
 }
 
 function defaultOut(config: Config): string {

@@ -94,6 +94,11 @@ export const ConfigSchema = z
       1,
       "the rate after t updates is rate / decay^t, for SGD and Adam (the paper's code: 1.000004, pylearn2's ExponentialDecay); 1 = constant",
     ),
+    learningRateDecayStart: why(
+      nonNegativeInt,
+      0,
+      "the update from which learningRateDecay divides the rate; before it the rate is constant (a packed grid covers its 25 modes at the full rate, then sharpens them: docs/results.md); 0 = from the first",
+    ),
     minimumLearningRate: why(
       z.number().nonnegative(),
       0,
@@ -355,6 +360,11 @@ function checkPaperOptions(config: Config): Config {
   const [rampStart, rampEnd] = config.momentumRampUpdates;
   if (rampEnd < rampStart) {
     throw new ConfigError(`config: momentumRampUpdates: the ramp ends (${rampEnd}) before it starts (${rampStart})`);
+  }
+  if (config.learningRateDecayStart > 0 && config.learningRateDecay === 1) {
+    throw new ConfigError(
+      "config: learningRateDecayStart says when learningRateDecay begins; with learningRateDecay 1 there is no decay to start",
+    );
   }
   const slowest = Math.min(config.generatorLearningRate, config.discriminatorLearningRate);
   if (config.minimumLearningRate > slowest) {

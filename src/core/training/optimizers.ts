@@ -128,7 +128,9 @@ export class Adam extends SlottedOptimizer {
   ) {
     super(variables, names, ["m", "v"]);
     this.schedule =
-      typeof learningRate === "number" ? { learningRate, learningRateDecay: 1, minimumLearningRate: 0 } : learningRate;
+      typeof learningRate === "number"
+        ? { learningRate, learningRateDecay: 1, learningRateDecayStart: 0, minimumLearningRate: 0 }
+        : learningRate;
   }
 
   apply(gradients: Tensor[]): void {

@@ -53,6 +53,22 @@ describe("the SGD schedules", () => {
     expect(scheduledMomentum(late, 150)).toBeCloseTo(0.6, 12);
   });
 
+  it("a decay that starts at update s keeps rate₀ for s updates, then is the same decay shifted by s", () => {
+    const held = learningRateSchedule(resolveConfig({ learningRateDecay: 2, learningRateDecayStart: 3 }), 0.8);
+    // 0.8, 0.8, 0.8, 0.8 (t = s: no division yet), 0.4, 0.2, 0.1
+    expect([0, 1, 2, 3, 4, 5, 6].map((t) => scheduledLearningRate(held, t))).toEqual([
+      0.8, 0.8, 0.8, 0.8, 0.4, 0.2, 0.1,
+    ]);
+    const fromStart = { ...held, learningRateDecayStart: 0 };
+    for (const t of [0, 7, 100]) {
+      expect(scheduledLearningRate(held, t + 3)).toBe(scheduledLearningRate(fromStart, t));
+    }
+    // The floor still holds once the decay runs.
+    const floored = { ...held, minimumLearningRate: 0.3 };
+    expect(scheduledLearningRate(floored, 5)).toBe(0.3);
+    expect(scheduledLearningRate(floored, 2)).toBe(0.8);
+  });
+
   it("the defaults are constant: no decay, no ramp", () => {
     const constant = sgdSchedule(resolveConfig({ optimizer: "sgd", momentum: 0.9 }), 0.01);
     for (const t of [0, 1, 1000, 1e7]) {
@@ -72,6 +88,7 @@ describe("MomentumSgd with a schedule", () => {
     const schedule: SgdSchedule = {
       learningRate: 0.5,
       learningRateDecay: 1.5,
+      learningRateDecayStart: 0,
       minimumLearningRate: 0.2,
       momentum: 0.1,
       finalMomentum: 0.9,
@@ -173,6 +190,8 @@ describe("the config refuses the paper's options where they mean nothing", () =>
       /minimumLearningRate 0.5 is above a learning rate/,
     ],
     ["a decay below 1", { optimizer: "sgd", learningRateDecay: 0.99 }, /learningRateDecay/],
+    ["a decay start without a decay", { learningRateDecayStart: 100 }, /no decay to start/],
+    ["a negative decay start", { learningRateDecay: 1.1, learningRateDecayStart: -1 }, /learningRateDecayStart/],
     ["simultaneous updates with k = 2", { simultaneousUpdates: true, discriminatorSteps: 2 }, /must be 1, not 2/],
     [
       "marginal bias without a sigmoid",
@@ -199,6 +218,7 @@ describe("the config refuses the paper's options where they mean nothing", () =>
     const config = resolveConfig({});
     expect(config).toMatchObject({
       learningRateDecay: 1,
+      learningRateDecayStart: 0,
       minimumLearningRate: 0,
       finalMomentum: null,
       momentumRampUpdates: [0, 0],

@@ -295,6 +295,7 @@ describe("tsgan's optimizers, EMA and BatchNorm run on the fused kernels on nati
     const schedule = {
       learningRate: 0.1,
       learningRateDecay: 1.5,
+      learningRateDecayStart: 0,
       minimumLearningRate: 0,
       momentum: 0.5,
       finalMomentum: 0.7,
