@@ -111,6 +111,18 @@ const TABLES: Table[] = [
     setting: "base",
     ...RING,
   },
+  {
+    sweep: "results-ring-pack-hold",
+    title: "2-D ring of 8 Gaussians: pack 2 + annealing held for 10 000 updates + EMA + DRS on the packed D",
+    setting: "base",
+    ...RING,
+  },
+  {
+    sweep: "results-ring-pack-b512",
+    title: "2-D ring of 8 Gaussians: pack 2 + annealing + EMA + DRS on the packed D, batch 512",
+    setting: "base",
+    ...RING,
+  },
   { sweep: "results-grid", title: "2-D grid of 25 Gaussians (PacGAN protocol)", setting: "base", ...GRID },
   {
     sweep: "results-grid-pack",
@@ -121,6 +133,12 @@ const TABLES: Table[] = [
       seeds: [1, 2, 3],
       note: "the grid ablation's pack2 runs (the same configs), copied in; they trained partly on a lent 16-core machine",
     },
+  },
+  {
+    sweep: "results-grid-pack-hold",
+    title: "2-D grid of 25 Gaussians: pack 2 + annealing held for 15 000 updates + DRS on the packed D",
+    setting: "base",
+    ...GRID,
   },
   {
     sweep: "results-grid-pack4",
