@@ -141,6 +141,12 @@ const TABLES: Table[] = [
     ...GRID,
   },
   {
+    sweep: "results-grid-pack-hold-z8",
+    title: "2-D grid of 25 Gaussians: pack 2 + annealing held for 15 000 updates + DRS, an 8-dimensional z",
+    setting: "base",
+    ...GRID,
+  },
+  {
     sweep: "results-grid-pack4",
     title: "2-D grid of 25 Gaussians: pack 4 (PacGAN4), G sampled directly",
     setting: "base",

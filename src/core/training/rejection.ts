@@ -235,7 +235,9 @@ function calibrationConfig(config: Config): Config {
  * loss (calibrationConfig), real batches from `dataset` (packs of them for a packed D), and a fresh D optimizer of the
  * run's kind at D's initial rate times
  * config.rejectionCalibrationRateFactor (the run's own optimizer, once annealed by learningRateDecay, would leave D
- * where it was; D's full rate leaves it noisy). G, the EMA generator and the GAN's optimizers are untouched.
+ * where it was; D's full rate leaves it noisy). That optimizer follows the run's rate schedule from its first update,
+ * so a decay held for s updates (learningRateDecayStart) calibrates at a constant rate for those. G, the EMA generator
+ * and the GAN's optimizers are untouched.
  */
 export function calibrateDiscriminator(
   gan: Gan,
