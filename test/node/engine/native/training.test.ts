@@ -28,7 +28,8 @@ const LOSS_TOLERANCE = 1e-3;
  * Allowed growth, between steps 200–300 and 900–1 000 of the leak run, of the memory outside V8's heap (resident set −
  * V8 heap): the tensors' buffers, oneDNN's and the addon's allocations. Measured here: under 1.5 MB (and 30–72 MB
  * for the whole resident set, all of it V8's heap growing until its next collection, which this test does not
- * judge: leaked tensors are what the numTensors check catches). A leak of 30 KB per step (18 MB over the 600 steps between the windows) would pass 16 MB.
+ * judge: leaked tensors are what the numTensors check catches). A leak of 30 KB per step (18 MB over the 600 steps
+ * between the two windows) would pass 16 MB.
  */
 const NATIVE_GROWTH_BOUND_MB = 16;
 
