@@ -203,8 +203,12 @@ export function sweepCommand(output: OutputConfiguration = {}): Command {
         "and curves.svg when its runs logged training-time evaluation",
     )
     .argument("<dir>", "sweep directory (<runs>/<sweep name>)")
-    .action(async (directory: string) => {
-      const { report, paths } = await writeSweepReport(directory);
+    .option(
+      "--keep <report.json>",
+      "an earlier report of this sweep: the runs it finished whose directories are not here keep its numbers",
+    )
+    .action(async (directory: string, options: { keep?: string }) => {
+      const { report, paths } = await writeSweepReport(directory, options);
       printReport(report);
       console.error(`tsgan: wrote ${paths.join(", ")}`);
     });

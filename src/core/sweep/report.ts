@@ -18,6 +18,8 @@ export interface RunOutcome {
   trainedBy?: string;
   /** Evaluated numbers by quantity ("modes.modesCovered"); empty until evaluated. */
   numbers: Record<string, number>;
+  /** The earlier report its numbers and seconds came from, its run directory being gone ({@link keepEarlierRuns}). */
+  keptFrom?: string;
 }
 
 /** Mean and sample standard deviation (n − 1) of a quantity over a setting's finished seeds. */
@@ -47,6 +49,8 @@ export interface SweepReport {
   /** Every quantity any run has, in first-seen order: the columns. */
   quantities: string[];
   settings: SettingReport[];
+  /** "run: source" for each run whose numbers were kept from an earlier report ({@link keepEarlierRuns}). */
+  kept: string[];
 }
 
 /** Mean and sample standard deviation; NaNs (a metric undefined for a run) are left out and not counted. */
@@ -87,7 +91,8 @@ export function aggregateSweep(
       ),
     };
   });
-  return { name, quantities, settings };
+  const kept = outcomes.flatMap((outcome) => (outcome.keptFrom ? [`${outcome.name}: ${outcome.keptFrom}`] : []));
+  return { name, quantities, settings, kept };
 }
 
 /** Significant digits of a table cell: enough to tell seeds apart, few enough to read. */
@@ -106,6 +111,46 @@ export function formatSummary({ mean, std, count }: Summary): string {
 
 function escapeMarkdown(text: string): string {
   return text.replace(/\|/g, "\\|");
+}
+
+/**
+ * The outcomes with every run that an earlier report of the same sweep (`earlier`, read from `source`) lists as done
+ * and that is not done or failed here: a run whose directory was lost with the machine it ran on, or that the plan
+ * here does not hold. Such a run keeps that report's numbers and seconds and says where they came from (`keptFrom`;
+ * a run kept before keeps its first source). A run that ended here wins over the earlier report. Order: the earlier
+ * report's runs, then this plan's others. Runs the earlier report did not finish are not kept: only measurements
+ * carry over, never a pending or failed state.
+ */
+export function keepEarlierRuns(
+  outcomes: readonly RunOutcome[],
+  earlier: SweepReportJson,
+  source: string,
+): RunOutcome[] {
+  const here = new Map(outcomes.map((outcome) => [outcome.name, outcome]));
+  const ended = (outcome: RunOutcome | undefined): outcome is RunOutcome =>
+    outcome !== undefined && outcome.state !== "pending";
+  const merged: RunOutcome[] = [];
+  for (const run of earlier.runs) {
+    const current = here.get(run.name);
+    if (ended(current) || run.state !== "done") {
+      if (current) merged.push(current);
+      continue;
+    }
+    merged.push({
+      name: run.name,
+      setting: run.setting,
+      seed: run.seed,
+      state: "done",
+      ...(run.seconds !== null ? { seconds: run.seconds } : {}),
+      ...(run.trainedBy !== null ? { trainedBy: run.trainedBy } : {}),
+      numbers: Object.fromEntries(
+        Object.entries(run.numbers).map(([quantity, value]) => [quantity, value ?? Number.NaN]),
+      ),
+      keptFrom: run.keptFrom ?? source,
+    });
+  }
+  const listed = new Set(earlier.runs.map((run) => run.name));
+  return [...merged, ...outcomes.filter((outcome) => !listed.has(outcome.name))];
 }
 
 /** The Markdown report: one table row per setting, then the failures, one line each. */
@@ -143,6 +188,17 @@ export function reportMarkdown(report: SweepReport): string {
   }
   const failures = report.settings.flatMap((setting) => setting.failures);
   if (failures.length > 0) lines.push("", "## Failed runs", "", ...failures.map((line) => `- ${line}`));
+  if (report.kept.length > 0) {
+    lines.push(
+      "",
+      "## Runs kept from an earlier report",
+      "",
+      "Their run directories are not here (lost with a machine, or outside this plan): their numbers and wall time " +
+        "are the earlier report's, and curves.svg has no line for them.",
+      "",
+      ...report.kept.map((line) => `- ${line}`),
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -204,6 +260,8 @@ export interface SweepReportJson {
     seconds: JsonNumber;
     trainedBy: string | null;
     numbers: Record<string, JsonNumber>;
+    /** The earlier report this run's numbers were kept from; absent from reports written before it existed. */
+    keptFrom?: string | null;
   }>;
 }
 
@@ -241,6 +299,7 @@ export function reportJson(report: SweepReport, outcomes: readonly RunOutcome[])
       seconds: jsonNumber(outcome.seconds),
       trainedBy: outcome.trainedBy ?? null,
       numbers: Object.fromEntries(Object.entries(outcome.numbers).map(([key, value]) => [key, jsonNumber(value)])),
+      keptFrom: outcome.keptFrom ?? null,
     })),
   };
 }
@@ -273,8 +332,8 @@ export function parseCsv(text: string): string[][] {
 
 /**
  * A report read back from its CSV (what the run viewer shows): the inverse of `reportCsv`, except for the failures'
- * lines and the shared trainings, which only report.md and report.json hold. An empty cell (a mean or std that is
- * undefined) reads as NaN.
+ * lines, the shared trainings and the kept runs, which only report.md and report.json hold. An empty cell (a mean or
+ * std that is undefined) reads as NaN.
  */
 export function parseReportCsv(name: string, text: string): SweepReport {
   const [header = [], ...rows] = parseCsv(text);
@@ -300,5 +359,5 @@ export function parseReportCsv(name: string, text: string): SweepReport {
       ),
     };
   });
-  return { name, quantities, settings };
+  return { name, quantities, settings, kept: [] };
 }

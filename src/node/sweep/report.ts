@@ -11,13 +11,17 @@ import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import type { MetricName } from "../../core/config.js";
 import { metricByName } from "../../core/metrics/index.js";
+import { ConfigError } from "../../core/errors.js";
 import {
   aggregateSweep,
+  keepEarlierRuns,
+  SWEEP_REPORT_FORMAT,
   reportCsv,
   reportJson,
   reportMarkdown,
   type RunOutcome,
   type SweepReport,
+  type SweepReportJson,
 } from "../../core/sweep/report.js";
 import type { SweepPlan } from "../../core/sweep/sweepFile.js";
 import type { EvaluationReport } from "../evaluate.js";
@@ -131,14 +135,42 @@ export async function readRunCurves(directory: string, plan: SweepPlan): Promise
   );
 }
 
+/** An earlier report.json of the sweep `name`, or one clear line saying why the file is not one. */
+export async function readEarlierReport(path: string, name: string): Promise<SweepReportJson> {
+  let report: Partial<SweepReportJson>;
+  try {
+    report = JSON.parse(await readFile(path, "utf8")) as Partial<SweepReportJson>;
+  } catch (error) {
+    throw new ConfigError(`cannot read the earlier report ${path}: ${(error as Error).message}`);
+  }
+  if (report?.format !== SWEEP_REPORT_FORMAT || !Array.isArray(report.runs)) {
+    throw new ConfigError(`${path} is not a sweep's report.json (format ${SWEEP_REPORT_FORMAT})`);
+  }
+  if (report.name !== name) {
+    throw new ConfigError(`${path} reports sweep ${JSON.stringify(report.name)}, not ${JSON.stringify(name)}`);
+  }
+  return report as SweepReportJson;
+}
+
 /**
  * Writes report.md, report.csv, report.svg and report.json into the sweep directory, and curves.svg when its runs
- * logged training-time evaluation; returns the report and the paths written (report.md first).
+ * logged training-time evaluation; returns the report and the paths written (report.md first). With `keep` (an
+ * earlier report.json of the same sweep), the runs it finished that are not here keep its numbers
+ * ({@link keepEarlierRuns}): a campaign whose machine was replaced reports every seed it measured.
  */
-export async function writeSweepReport(directory: string): Promise<{ report: SweepReport; paths: string[] }> {
+export async function writeSweepReport(
+  directory: string,
+  options: { keep?: string } = {},
+): Promise<{ report: SweepReport; paths: string[] }> {
   const plan = await readStoredPlan(directory);
-  const outcomes = await readRunOutcomes(directory, plan);
-  const settingOrder = plan.settings.map((setting) => setting.name);
+  const read = await readRunOutcomes(directory, plan);
+  const outcomes = options.keep
+    ? keepEarlierRuns(read, await readEarlierReport(options.keep, plan.name), options.keep)
+    : read;
+  // The plan's settings, then any that only kept runs have.
+  const settingOrder = [
+    ...new Set([...plan.settings.map((setting) => setting.name), ...outcomes.map((outcome) => outcome.setting)]),
+  ];
   const report = aggregateSweep(plan.name, settingOrder, outcomes);
   const files: Array<[name: string, text: string]> = [
     ["report.md", reportMarkdown(report)],

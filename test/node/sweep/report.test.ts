@@ -13,6 +13,7 @@ import { expandSweep, parseSweepFile, type SweepPlan } from "../../../src/core/s
 import { metricsLine } from "../../../src/core/training/metricsLog.js";
 import { EVALUATION_FORMAT, type EvaluationReport } from "../../../src/node/evaluate.js";
 import { writeOutcome, writePlan } from "../../../src/node/sweep/plan.js";
+import { ConfigError } from "../../../src/core/errors.js";
 import { writeSweepReport } from "../../../src/node/sweep/report.js";
 import { parseSvg, textsOf } from "../visual/svgTree.js";
 
@@ -151,6 +152,7 @@ describe("tsgan sweep report's files", () => {
           message: null,
           seconds: 4,
           trainedBy: null,
+          keptFrom: null,
           numbers: { "modes.modesCovered": 6, "modes.highQualityFraction": 0.5 },
         },
         {
@@ -161,6 +163,7 @@ describe("tsgan sweep report's files", () => {
           message: null,
           seconds: 4,
           trainedBy: null,
+          keptFrom: null,
           numbers: { "modes.modesCovered": 8, "modes.highQualityFraction": 0.5 },
         },
         {
@@ -171,6 +174,7 @@ describe("tsgan sweep report's files", () => {
           message: "non-finite values at step 3",
           seconds: 1.5,
           trainedBy: null,
+          keptFrom: null,
           numbers: {},
         },
         {
@@ -181,6 +185,7 @@ describe("tsgan sweep report's files", () => {
           message: null,
           seconds: null,
           trainedBy: null,
+          keptFrom: null,
           numbers: {},
         },
       ],
@@ -209,5 +214,71 @@ describe("tsgan sweep report's files", () => {
       "report.json",
     ]);
     expect(existsSync(join(directory, "curves.svg"))).toBe(false);
+  });
+
+  it("keeps the runs an earlier report finished whose directories are gone, says so, and lets a rerun win", async () => {
+    const earlier = await writeSweep("lost", false); // hinge seeds 1 and 2 done (6, 8), non-saturating 1 failed
+    await writeSweepReport(earlier);
+    const earlierReport = join(earlier, "report.json");
+    // The machine is replaced: a new directory of the same sweep, where hinge seed 2 and non-saturating seed 2 ran.
+    const directory = join(scratch, "lost-again");
+    await writePlan(directory, plan("lost"));
+    await writeDoneRun(join(directory, "loss-hinge_seed2"), 7, false);
+    await writeDoneRun(join(directory, "loss-non-saturating_seed2"), 5, false);
+
+    const { report } = await writeSweepReport(directory, { keep: earlierReport });
+    const json = JSON.parse(readFileSync(join(directory, "report.json"), "utf8")) as SweepReportJson;
+    expect(
+      json.runs.map((run) => [run.name, run.state, run.numbers["modes.modesCovered"] ?? null, run.keptFrom]),
+    ).toEqual([
+      ["loss-hinge_seed1", "done", 6, earlierReport], // gone here: the earlier report's numbers
+      ["loss-hinge_seed2", "done", 7, null], // ran again here: this directory's
+      ["loss-non-saturating_seed1", "pending", null, null], // a failure is not a measurement: not kept
+      ["loss-non-saturating_seed2", "done", 5, null],
+    ]);
+    expect(json.runs[0]!.seconds).toBe(4);
+    expect(
+      report.settings.map((setting) => [setting.finished, setting.quantities["modes.modesCovered"]!.mean]),
+    ).toEqual([
+      [2, 6.5],
+      [1, 5],
+    ]);
+    const markdown = readFileSync(join(directory, "report.md"), "utf8");
+    expect(markdown).toContain("## Runs kept from an earlier report");
+    expect(markdown).toContain(`- loss-hinge_seed1: ${earlierReport}`);
+    expect(markdown).not.toContain("- loss-hinge_seed2:");
+
+    // Kept again from the new report, a run keeps the source that measured it.
+    const third = join(scratch, "lost-thrice");
+    await writePlan(third, plan("lost"));
+    await writeSweepReport(third, { keep: join(directory, "report.json") });
+    const kept = (JSON.parse(readFileSync(join(third, "report.json"), "utf8")) as SweepReportJson).runs;
+    expect(kept.map((run) => run.keptFrom)).toEqual([
+      earlierReport,
+      join(directory, "report.json"),
+      null,
+      join(directory, "report.json"),
+    ]);
+
+    // Without --keep the report is the directory's alone.
+    const { report: alone } = await writeSweepReport(directory);
+    expect(alone.settings[0]!.finished).toBe(1);
+    expect(alone.kept).toEqual([]);
+  });
+
+  it("refuses to keep runs from a file that is not this sweep's report, in one line", async () => {
+    const directory = await writeSweep("kept-refusals", false);
+    const other = await writeSweep("another-sweep", false);
+    await writeSweepReport(other);
+    await expect(writeSweepReport(directory, { keep: join(other, "report.json") })).rejects.toThrow(
+      new ConfigError(`${join(other, "report.json")} reports sweep "another-sweep", not "kept-refusals"`),
+    );
+    await expect(writeSweepReport(directory, { keep: join(directory, "sweep.json") })).rejects.toThrow(
+      /is not a sweep's report\.json/,
+    );
+    await expect(writeSweepReport(directory, { keep: join(directory, "missing.json") })).rejects.toThrow(
+      /^cannot read the earlier report .*missing\.json: ENOENT/,
+    );
+    expect(existsSync(join(directory, "report.md"))).toBe(false); // nothing written before the refusal
   });
 });

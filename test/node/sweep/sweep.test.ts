@@ -211,6 +211,10 @@ describe("tsgan sweep", () => {
         runs: [{ name: "base_seed1", state: "failed" }],
       });
       expect(reportJson.runs[0].message).toMatch(/nonexistent/);
+      const foreign = join("local", "tiny", "report.json");
+      const kept = await tsgan("sweep", "report", join("queued", "poisoned"), "--keep", foreign);
+      expect(kept.status).toBe(2);
+      expect(kept.stderr).toBe(`tsgan: ${foreign} reports sweep "tiny", not "poisoned"`);
       const status = await tsgan("sweep", "status", "--queue", redis.url);
       expect(status.stdout).toMatch(/waiting 0, active 0, delayed 0, completed 4, failed 1/);
     },
