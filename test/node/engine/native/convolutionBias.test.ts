@@ -1,8 +1,9 @@
 /**
  * TsganConv2DBias and TsganConv2DTransposeBias (contract: src/core/engine/fusedKernels.ts): tsgan's Conv2D and
- * Conv2DTranspose layers run them on native and the op chain elsewhere; on native they give the op chain's values
- * and gradients bit for bit, agree with the cpu backend, compute only the gradients asked for, and can be
- * differentiated twice (a gradient penalty through D's convolutions).
+ * Conv2DTranspose layers run them on native and the op chain elsewhere; on native they give the op chain's gradients
+ * bit for bit (the same kernels run) and its values bit for bit or, where oneDNN adds the bias inside its
+ * accumulation, to float32 rounding; they agree with the cpu backend, compute only the gradients asked for, and can
+ * be differentiated twice (a gradient penalty through D's convolutions).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +18,13 @@ beforeAll(() => {
 
 const BATCH = 6;
 const INIT = { kind: "normal", std: 0.3 } as const;
+/**
+ * How far TsganConv2DBias's output may sit from conv2d + Add, relative to the output's ∞-norm. oneDNN adds the bias
+ * inside its forward pass, at a point among its accumulations that depends on the implementation it picks for the
+ * CPU: on this machine the output is the chain's bit for bit, on one CI machine it differed in the last bits
+ * (≈ 1e-7 of the norm). A bias missing or added twice would be off by ~0.1 of the norm.
+ */
+const FORWARD_ROUNDING = 1e-6;
 
 interface Case {
   name: string;
@@ -26,6 +34,8 @@ interface Case {
   build: (store: ParameterStore) => Layer;
   /** The layer's computation written as TF.js ops. */
   chain: (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor) => tf.Tensor;
+  /** Whether the bias is added after the convolution is finished (as Add does), so the forward is bit-identical. */
+  biasAddedAfter: boolean;
 }
 
 /** A stride-2 transposed convolution (kernel 4) from [side, side, inChannels] to [2·side, 2·side, channels]. */
@@ -38,6 +48,8 @@ function transposed(side: number, inChannels: number, channels: number): Case {
     build: (store) => new Conv2DTranspose(store, "layer", [side, side, inChannels], channels, 4, 2, INIT),
     chain: (x, filter, bias) =>
       tf.add(tf.conv2dTranspose(x as tf.Tensor4D, filter as tf.Tensor4D, outputShape, 2, "same"), bias),
+    // oneDNN's backward-data pass takes no bias: the native kernel adds it to the finished output (conv.cc).
+    biasAddedAfter: true,
   };
 }
 
@@ -48,6 +60,7 @@ const cases: Case[] = [
     inputShape: [12, 12, 8],
     build: (store) => new Conv2D(store, "layer", [12, 12, 8], 16, 4, 2, INIT),
     chain: (x, filter, bias) => tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 2, "same"), bias),
+    biasAddedAfter: false,
   },
   transposed(7, 16, 8),
   // One output channel: the backward passes take the im2col + sgemm route (native/src/conv.cc).
@@ -91,12 +104,18 @@ function valueAndGradients(testCase: Case, useLayer: boolean): tf.Tensor[] {
 
 describe("convolutions with a bias on native", () => {
   for (const testCase of cases) {
-    it(`${testCase.name}: the fused kernel equals the op chain bit for bit, and cpu within tolerance`, () => {
+    it(`${testCase.name}: the fused kernel's gradients equal the op chain's bit for bit, and cpu within tolerance`, () => {
       const fused = runOn("native", () => valueAndGradients(testCase, true));
       const chain = runOn("native", () => valueAndGradients(testCase, false));
       const cpu = runOn("cpu", () => valueAndGradients(testCase, true));
       ["output", "x gradient", "filter gradient", "bias gradient"].forEach((label, index) => {
-        expect(Array.from(fused.values[index]!), label).toEqual(Array.from(chain.values[index]!));
+        if (label === "output" && !testCase.biasAddedAfter) {
+          expect(relativeError(fused.values[index]!, chain.values[index]!), label).toBeLessThanOrEqual(
+            FORWARD_ROUNDING,
+          );
+        } else {
+          expect(Array.from(fused.values[index]!), label).toEqual(Array.from(chain.values[index]!));
+        }
         expect(relativeError(fused.values[index]!, cpu.values[index]!), label).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
       });
     });
