@@ -70,6 +70,42 @@ export function toUnitRange(values: Float32Array, activation: "tanh" | "sigmoid"
 }
 
 /**
+ * Wall-clock seconds during which any shared work ran. Work that overlaps (Fréchet classifies the generated images and
+ * the test set together) or nests (a split loads inside classifying it) counts once: summing each piece on its own
+ * charged more than the time that passed, and a metric's own seconds (its time less the shared work's) went negative.
+ */
+function sharedWorkClock() {
+  let seconds = 0;
+  let running = 0;
+  let since = 0;
+  const begin = () => {
+    if (running++ === 0) since = performance.now();
+  };
+  const end = () => {
+    if (--running === 0) seconds += (performance.now() - since) / 1000;
+  };
+  return {
+    async time<T>(work: () => T | Promise<T>): Promise<T> {
+      begin();
+      try {
+        return await work();
+      } finally {
+        end();
+      }
+    },
+    timeSync<T>(work: () => T): T {
+      begin();
+      try {
+        return work();
+      } finally {
+        end();
+      }
+    },
+    seconds: () => seconds,
+  };
+}
+
+/**
  * The data the image metrics read: the generated images in [0, 1] at once; the official splits and the classifier's
  * outputs (of the generated images, the test set, and as many training images as generated) each on first use, once.
  */
@@ -83,22 +119,10 @@ export function imageEvaluation(input: ImageEvaluationInput): ImageEvaluation {
   const size = dataShape.reduce((a, b) => a * b, 1);
   const count = input.generated.length / size;
   const generated = matrix(toUnitRange(input.generated, resolveOutputActivation(config, true)), count, size);
-  let sharedSeconds = 0;
-  const timed = async <T>(work: () => T | Promise<T>): Promise<T> => {
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      sharedSeconds += (performance.now() - started) / 1000;
-    }
-  };
+  const shared = sharedWorkClock();
   const splits = new Map<"train" | "test", Matrix>();
   const split = (name: "train" | "test") => {
-    if (!splits.has(name)) {
-      const started = performance.now();
-      splits.set(name, loadImages(dataset, name, size));
-      sharedSeconds += (performance.now() - started) / 1000;
-    }
+    if (!splits.has(name)) shared.timeSync(() => splits.set(name, loadImages(dataset, name, size)));
     return splits.get(name)!;
   };
   let owned: ImageClassifier | undefined;
@@ -120,18 +144,18 @@ export function imageEvaluation(input: ImageEvaluationInput): ImageEvaluation {
       generated,
       ...(input.requestedClasses ? { requestedClasses: input.requestedClasses } : {}),
       split,
-      classifier: () => timed(classifierOnce),
+      classifier: () => shared.time(classifierOnce),
       classified(set) {
         if (!outputs.has(set)) {
           outputs.set(
             set,
-            timed(async () => classify(await classifierOnce(), images[set](), phases[set], onProgress)),
+            shared.time(async () => classify(await classifierOnce(), images[set](), phases[set], onProgress)),
           );
         }
         return outputs.get(set)!;
       },
     },
-    sharedSeconds: () => sharedSeconds,
+    sharedSeconds: shared.seconds,
     dispose() {
       (owned as { dispose?: () => void } | undefined)?.dispose?.();
     },

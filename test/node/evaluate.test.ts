@@ -196,4 +196,18 @@ describe("evaluateRun on an MNIST run", () => {
     const precisionRecall = metrics["precision-recall"]!.result;
     expect(precisionRecall.recall).toBeLessThan(precisionRecall.reference!.recall);
   });
+
+  it("charges each metric its own seconds, never negative, with shared work that overlapped or nested counted once", async () => {
+    // Fréchet classifies the generated images and the test set together, and loading the test split runs inside
+    // classifying it: counting each piece of shared work on its own charged more than the wall time and left
+    // Fréchet with negative seconds.
+    const { report, computed } = await evaluateRun({
+      run: out,
+      samples: 100,
+      classifier: blockClassifier,
+      metrics: ["frechet", "classifier-score", "precision-recall"], // without Parzen, which loads the splits first
+      out: join(scratch, "mnist-seconds.json"),
+    });
+    for (const name of computed) expect(report.metrics[name]!.seconds).toBeGreaterThanOrEqual(0);
+  });
 });
